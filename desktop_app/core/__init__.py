@@ -1,0 +1,1 @@
+"""Qt-free core: the domain model, validation and the projection engine."""

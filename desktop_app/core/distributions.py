@@ -1,0 +1,218 @@
+"""Distributions of Monte Carlo inputs: checking, vectorised sampling and quantiles.
+
+Sampling draws whole arrays (samples × entities) in float32 where NumPy allows it: random-number
+generation is the floor of a Monte Carlo run (platform-notes), and float32 halves it.
+
+Kinds and parameters::
+
+    fixed(value)
+    uniform(low, high)
+    triangular(low, mode, high)
+    normal(mean, sd[, low[, high]])      optional truncation bounds
+    lognormal(median, sigma)              sigma of the natural log
+    pert(low, mode, high[, lambda=4])
+    normal90(p5, p95)                     "X to Y": a 90 % interval, normal
+    lognormal90(p5, p95)                  "X to Y": a 90 % interval, lognormal (positive)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from statistics import NormalDist
+
+import numpy as np
+
+from desktop_app.core.model import Distribution
+
+Z95 = NormalDist().inv_cdf(0.95)  # 1.6449: half-width of a 90 % interval in sd
+PARAM_COUNTS: dict[str, tuple[int, ...]] = {
+    "fixed": (1,),
+    "uniform": (2,),
+    "triangular": (3,),
+    "normal": (2, 3, 4),
+    "lognormal": (2,),
+    "pert": (3, 4),
+    "normal90": (2,),
+    "lognormal90": (2,),
+}
+KINDS = tuple(PARAM_COUNTS)
+
+
+def problems(dist: Distribution) -> list[str]:
+    """Every reason the distribution cannot be sampled (empty when it can)."""
+    if dist.kind not in PARAM_COUNTS:
+        return [f"unknown distribution {dist.kind!r} (one of {', '.join(KINDS)})"]
+    p = dist.params
+    if len(p) not in PARAM_COUNTS[dist.kind]:
+        counts = " or ".join(str(c) for c in PARAM_COUNTS[dist.kind])
+        return [f"{dist.kind} takes {counts} parameters, got {len(p)}"]
+    if any(not math.isfinite(x) for x in p):
+        return [f"{dist.kind} parameters must be finite numbers"]
+    out = []
+    kind = dist.kind
+    if kind == "uniform" and not p[0] < p[1]:
+        out.append("uniform needs low < high")
+    if kind in ("triangular", "pert") and not (p[0] <= p[1] <= p[2] and p[0] < p[2]):
+        out.append(f"{kind} needs low ≤ mode ≤ high and low < high")
+    if kind == "pert" and len(p) == 4 and p[3] <= 0:
+        out.append("pert lambda must be positive")
+    if kind == "normal" and p[1] <= 0:
+        out.append("normal needs sd > 0")
+    if kind == "normal" and len(p) == 4 and not p[2] < p[3]:
+        out.append("normal truncation needs low < high")
+    if kind == "lognormal" and (p[0] <= 0 or p[1] <= 0):
+        out.append("lognormal needs median > 0 and sigma > 0")
+    if kind in ("normal90", "lognormal90") and not p[0] < p[1]:
+        out.append(f"{kind} needs p5 < p95")
+    if kind == "lognormal90" and p[0] <= 0:
+        out.append("lognormal90 needs positive bounds")
+    return out
+
+
+def canonical(dist: Distribution) -> Distribution:
+    """Turn the "X to Y" kinds into the plain normal/lognormal they stand for."""
+    if dist.kind == "normal90":
+        low, high = dist.params
+        return Distribution("normal", ((low + high) / 2, (high - low) / (2 * Z95)))
+    if dist.kind == "lognormal90":
+        low, high = dist.params
+        return Distribution("lognormal", (math.sqrt(low * high), math.log(high / low) / (2 * Z95)))
+    return dist
+
+
+_RANGE = re.compile(r"^\s*([-+0-9.eE_,]+)\s*(?:to|\.\.|–|-)\s*([-+0-9.eE_,]+)\s*$")
+
+
+def parse_range(text: str) -> Distribution:
+    """Parse a strategist's "30000 to 50000" into a 90 % interval distribution.
+
+    Positive bounds give a lognormal (quantities that cannot go negative and whose spread is
+    multiplicative: prices, capacities); otherwise a normal.
+    """
+    match = _RANGE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not 'X to Y'")
+    low, high = (float(g.replace(",", "").replace("_", "")) for g in match.groups())
+    if not low < high:
+        raise ValueError(f"{text!r}: the first number must be below the second")
+    kind = "lognormal90" if low > 0 else "normal90"
+    return Distribution(kind, (low, high))
+
+
+def _triangular_from_uniform(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
+    """Inverse CDF of the triangular distribution, in the dtype of ``u``."""
+    width = high - low
+    split = (mode - low) / width
+    left = low + np.sqrt(u * (width * (mode - low)))
+    right = high - np.sqrt((1 - u) * (width * (high - mode)))
+    return np.where(u < split, left, right).astype(u.dtype, copy=False)
+
+
+def sample(
+    dist: Distribution, rng: np.random.Generator, shape: tuple[int, ...],
+    dtype: type = np.float32,
+) -> np.ndarray:
+    """Draw an array of ``shape`` from ``dist``."""
+    dist = canonical(dist)
+    kind, p = dist.kind, dist.params
+    if kind == "fixed":
+        return np.full(shape, p[0], dtype=dtype)
+    if kind == "uniform":
+        u = rng.random(shape, dtype=dtype)
+        return (p[0] + u * (p[1] - p[0])).astype(dtype, copy=False)
+    if kind == "triangular":
+        return _triangular_from_uniform(rng.random(shape, dtype=dtype), *p)
+    if kind == "lognormal":
+        z = rng.standard_normal(shape, dtype=dtype)
+        z *= dtype(p[1])
+        np.exp(z, out=z)
+        z *= dtype(p[0])
+        return z
+    if kind == "normal":
+        return _truncated_normal(rng, shape, dtype, *p)
+    if kind == "pert":
+        low, mode, high = p[:3]
+        lam = p[3] if len(p) == 4 else 4.0
+        alpha = 1 + lam * (mode - low) / (high - low)
+        beta = 1 + lam * (high - mode) / (high - low)
+        return (low + rng.beta(alpha, beta, shape) * (high - low)).astype(dtype)
+    raise ValueError(f"unknown distribution {kind!r}")
+
+
+def _truncated_normal(rng: np.random.Generator, shape: tuple[int, ...], dtype: type,
+                      mean: float, sd: float, low: float = -math.inf,
+                      high: float = math.inf) -> np.ndarray:
+    x = rng.standard_normal(shape, dtype=dtype)
+    x *= dtype(sd)
+    x += dtype(mean)
+    if math.isinf(low) and math.isinf(high):
+        return x
+    for _ in range(100):  # redraw the few values outside the bounds
+        bad = (x <= low) | (x >= high)
+        count = int(np.count_nonzero(bad))
+        if not count:
+            return x
+        x[bad] = mean + sd * rng.standard_normal(count, dtype=dtype)
+    return np.clip(x, np.nextafter(low, high), np.nextafter(high, low)).astype(dtype)
+
+
+def quantile(dist: Distribution, q: float) -> float:
+    """The value below which a share ``q`` of draws fall (used by the tornado)."""
+    dist = canonical(dist)
+    kind, p = dist.kind, dist.params
+    if kind == "fixed":
+        return p[0]
+    if kind == "uniform":
+        return p[0] + q * (p[1] - p[0])
+    if kind == "triangular":
+        return float(_triangular_from_uniform(np.array([q]), *p)[0])
+    if kind == "lognormal":
+        return p[0] * math.exp(p[1] * NormalDist().inv_cdf(q))
+    if kind == "normal":
+        return _truncated_normal_quantile(q, *p)
+    if kind == "pert":
+        return _pert_quantile(q, *p)
+    raise ValueError(f"unknown distribution {kind!r}")
+
+
+def _truncated_normal_quantile(q: float, mean: float, sd: float, low: float = -math.inf,
+                               high: float = math.inf) -> float:
+    normal = NormalDist(mean, sd)
+    lo = normal.cdf(low) if math.isfinite(low) else 0.0
+    hi = normal.cdf(high) if math.isfinite(high) else 1.0
+    return normal.inv_cdf(lo + q * (hi - lo))
+
+
+def _pert_quantile(q: float, low: float, mode: float, high: float, lam: float = 4.0) -> float:
+    """Numerical inverse of the Beta CDF on a fine grid (no SciPy in the runtime)."""
+    alpha = 1 + lam * (mode - low) / (high - low)
+    beta = 1 + lam * (high - mode) / (high - low)
+    x = np.linspace(0.0, 1.0, 20_001)
+    with np.errstate(divide="ignore"):
+        log_pdf = (alpha - 1) * np.log(x) + (beta - 1) * np.log1p(-x)
+    pdf = np.exp(log_pdf - np.max(log_pdf[np.isfinite(log_pdf)]))
+    pdf[~np.isfinite(pdf)] = 0.0
+    cdf = np.concatenate([[0.0], np.cumsum((pdf[1:] + pdf[:-1]) / 2)])
+    cdf /= cdf[-1]
+    return float(low + np.interp(q, cdf, x) * (high - low))
+
+
+def mean(dist: Distribution) -> float:
+    """The distribution's expectation (truncation ignored for normal)."""
+    dist = canonical(dist)
+    kind, p = dist.kind, dist.params
+    if kind == "fixed":
+        return p[0]
+    if kind == "uniform":
+        return (p[0] + p[1]) / 2
+    if kind == "triangular":
+        return sum(p) / 3
+    if kind == "lognormal":
+        return p[0] * math.exp(p[1] ** 2 / 2)
+    if kind == "normal":
+        return p[0]
+    if kind == "pert":
+        lam = p[3] if len(p) == 4 else 4.0
+        return (p[0] + lam * p[1] + p[2]) / (lam + 2)
+    raise ValueError(f"unknown distribution {kind!r}")

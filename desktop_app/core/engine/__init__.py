@@ -1,0 +1,1 @@
+"""The NumPy projection engine (DESIGN §3)."""

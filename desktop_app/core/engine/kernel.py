@@ -1,0 +1,304 @@
+"""The projection kernel (DESIGN §3): demand, supply, allocation, money and energy per period.
+
+Every per-phase array is ``(samples, phases)`` where ``samples`` is 1 for a deterministic run;
+the only Python loop is over periods, because a period's backlog feeds the next one. Phases are
+aggregated into regions by one matrix product with a phase→region membership matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from desktop_app.core.engine.arrays import KINDS, ModelArrays
+from desktop_app.core.engine.result import METRIC_INDEX, METRICS, NO_BOTTLENECK
+from desktop_app.core.engine.scenario import effective
+
+# Order of the per-phase quantities aggregated by region in one matrix product.
+_PHASE_QUANTITIES = ("planned_mw", "online_mw", "accelerators_demanded",
+                     "accelerators_delivered", "accelerators_installed", "installed_pflops",
+                     "backlog", "facility_capex_usd", "it_capex_usd", "energy_mwh")
+
+
+@dataclass(slots=True)
+class KernelInputs:
+    dtype: type
+    n_periods: int
+    period_years: float  # length of a period in years
+    expected_mw: np.ndarray  # (S|1, P) capacity × completion probability
+    demand_units: np.ndarray  # (S|1, P) accelerators the phase needs
+    online_period: np.ndarray  # (S|1, P) int, may be < 0 (before base) or ≥ n_periods
+    lead_periods: np.ndarray  # (S|1, P) int ≥ 1
+    life_periods: np.ndarray  # (P,) int ≥ 1
+    facility_capex_usd: np.ndarray  # (S|1, P) whole phase
+    energy_mwh_per_mw: np.ndarray  # (S|1, P, T) per period online
+    pflops_per_unit: np.ndarray  # (S|1, P)
+    price_usd: np.ndarray  # (S|1, P, T) unit price of the phase's accelerator
+    electricity_usd_per_mwh: np.ndarray  # (S|1, R, T)
+    carbon_kg_per_mwh: np.ndarray  # (S|1, R, T)
+    supply: np.ndarray  # (S|1, K, T) units of each kind per period; inf: no lines of that kind
+    use_per_unit: np.ndarray  # (S|1, K, P) kind units one accelerator of the phase consumes
+    cap_units: np.ndarray  # (S|1, R, T) per period; inf: uncapped
+    priority: np.ndarray  # (R,)
+    region_of_phase: np.ndarray  # (P,)
+    membership: np.ndarray  # (P, R) one-hot
+    it_capex_with_facility: bool
+    replace_retired: bool
+
+
+def _per_sample(a: np.ndarray, base_ndim: int) -> np.ndarray:
+    """Give a field without a samples axis a leading axis of 1."""
+    return a[None, ...] if a.ndim == base_ndim else a
+
+
+def _setting(arrays: ModelArrays, name: str, ndim: int) -> np.ndarray:
+    """A setting as (S|1, 1, ...) so it broadcasts against per-sample arrays."""
+    value = np.asarray(arrays.settings[name], dtype=np.float64).reshape(-1)
+    return value.reshape((-1,) + (1,) * ndim)
+
+
+def _growth(change: np.ndarray, period_years: float) -> np.ndarray:
+    """Compound factor of a per-period rate series; the first period is the base (factor 1)."""
+    step = (1.0 + change) ** period_years
+    step[..., 0] = 1.0
+    return np.cumprod(step, axis=-1)
+
+
+def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
+    """Per-phase, per-region and per-kind inputs of the kernel from (edited) arrays."""
+    periods = arrays.periods
+    dt = periods.length_years
+    t_count = periods.count
+    region = arrays.tables["region"].fields
+    acc = arrays.tables["accelerator"].fields
+    site = arrays.tables["site"].fields
+    phase = arrays.tables["phase"].fields
+    ps = arrays.phase_site
+    pr = arrays.site_region[ps]
+    pa = arrays.site_accelerator[ps]
+
+    probability = _per_sample(site["completion_probability"], 1)[:, ps]
+    expected_mw = _per_sample(phase["capacity_mw"], 1) * probability
+    per_mw = _per_sample(effective(arrays, "site", "accelerators_per_mw"), 1)[:, ps]
+    online_time = (_per_sample(phase["online_year"], 1)
+                   + (_per_sample(phase["online_quarter"], 1) - 1) / 4
+                   + _per_sample(phase["shift_years"], 1))
+    online_time = np.maximum(online_time, _per_sample(acc["first_year"], 1)[:, pa])
+    online_period = np.floor((online_time - periods.base_year) * periods.per_year + 1e-9)
+    lead = np.maximum(1, np.rint(_per_sample(phase["lead_time_years"], 1) * periods.per_year))
+    life = np.maximum(1, np.rint(acc["service_life_years"] * periods.per_year)).astype(np.intp)
+
+    hours = _setting(arrays, "hours_per_year", 2)
+    pue = _per_sample(effective(arrays, "site", "pue"), 1)[:, ps]
+    utilisation = _per_sample(site["utilisation"], 2)[:, ps, :]
+    energy = utilisation * (pue * dt)[:, :, None] * hours
+
+    price = _per_sample(acc["unit_price_usd"], 2) * _growth(
+        _per_sample(acc["price_change_per_year"], 2), dt)
+    electricity = _per_sample(region["electricity_price_usd_per_mwh"], 2) * _growth(
+        _per_sample(region["electricity_price_change_per_year"], 2), dt)
+
+    use = np.stack([1.0 / _per_sample(acc["units_per_packaging_wafer"], 1),
+                    1.0 / _per_sample(acc["units_per_logic_wafer"], 1),
+                    _per_sample(acc["hbm_gb"], 1)], axis=1)  # (S|1, K, A)
+    n_regions = len(arrays.tables["region"].keys)
+    membership = np.zeros((len(ps), n_regions), dtype=dtype)
+    membership[np.arange(len(ps)), pr] = 1.0
+    cast = _caster(dtype)
+    return KernelInputs(
+        dtype=dtype, n_periods=t_count, period_years=dt,
+        expected_mw=cast(expected_mw),
+        demand_units=cast(expected_mw * per_mw),
+        online_period=online_period.astype(np.intp),
+        lead_periods=lead.astype(np.intp),
+        life_periods=life[pa],
+        facility_capex_usd=cast(expected_mw * _per_sample(
+            effective(arrays, "phase", "facility_capex_usd_per_mw"), 1)),
+        energy_mwh_per_mw=cast(energy),
+        pflops_per_unit=cast(_per_sample(acc["pflops_dense"], 1)[:, pa]),
+        price_usd=cast(price[:, pa, :]),
+        electricity_usd_per_mwh=cast(electricity),
+        carbon_kg_per_mwh=cast(_per_sample(region["grid_carbon_kg_per_mwh"], 2)),
+        supply=_supply(arrays, dt).astype(dtype),
+        use_per_unit=cast(use[:, :, pa]),
+        cap_units=cast(_per_sample(region["supply_cap_units_per_year"], 2) * dt),
+        priority=region["allocation_priority"].reshape(-1)[:n_regions].astype(np.intp),
+        region_of_phase=pr,
+        membership=membership,
+        it_capex_with_facility=arrays.model.settings.it_capex_timing == "lead_time",
+        replace_retired=bool(arrays.model.settings.replace_retired_accelerators),
+    )
+
+
+def _caster(dtype: type):
+    def cast(a: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(a, dtype=dtype)
+    return cast
+
+
+def _supply(arrays: ModelArrays, dt: float) -> np.ndarray:
+    """(S|1, K, T) units of each kind the modelled sites can get per period."""
+    lines = arrays.tables["supply_line"].fields
+    usable = (_per_sample(lines["capacity_by_year"], 2) * _per_sample(lines["ai_share"], 2)
+              * _per_sample(lines["yield_fraction"], 2))
+    share = _setting(arrays, "supply_share_to_model", 2)
+    kinds = np.zeros((len(arrays.line_kind), len(KINDS)))
+    kinds[np.arange(len(arrays.line_kind)), arrays.line_kind] = 1.0
+    per_kind = np.einsum("slt,lk->skt", usable, kinds) * share * dt
+    has_lines = kinds.sum(axis=0) > 0
+    return np.where(has_lines[None, :, None], per_kind, np.inf)
+
+
+def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Project; returns values (S, metric, T, R), bottleneck (S, T), supply and requests (S, T)."""
+    samples = max(a.shape[0] for a in (inp.expected_mw, inp.demand_units, inp.online_period,
+                                       inp.supply, inp.use_per_unit, inp.price_usd,
+                                       inp.energy_mwh_per_mw, inp.cap_units))
+    n_phases = inp.demand_units.shape[1]
+    t_count = inp.n_periods
+    dtype = inp.dtype
+    demand = np.broadcast_to(inp.demand_units, (samples, n_phases))
+    online = np.broadcast_to(inp.online_period, (samples, n_phases))
+
+    delivered = np.zeros((t_count, samples, n_phases), dtype=dtype)
+    backlog = np.zeros_like(delivered)
+    requested = np.zeros_like(delivered)
+    retired = _initial_retirements(inp, demand, online, samples)
+    bottleneck = np.full((samples, t_count), NO_BOTTLENECK, dtype=np.int8)
+    deliverable = np.full((samples, t_count), np.inf)
+    total_request = np.zeros((samples, t_count))
+    allocate = _Allocator(inp, samples)
+    lives = [(life, np.flatnonzero(inp.life_periods == life))
+             for life in np.unique(inp.life_periods)]
+
+    waiting = np.zeros((samples, n_phases), dtype=dtype)
+    for t in range(t_count):
+        request = np.where(online == t, demand, 0.0).astype(dtype, copy=False)
+        request += waiting
+        if inp.replace_retired:
+            request += retired[t]
+        requested[t] = request
+        got, bottleneck[:, t], deliverable[:, t] = allocate(request, t)
+        delivered[t] = got
+        waiting = request - got
+        backlog[t] = waiting
+        total_request[:, t] = request.sum(axis=1)
+        for life, phases in lives:
+            if t + life < t_count:
+                retired[t + life][:, phases] += got[:, phases]
+    values = _aggregate(inp, demand, online, delivered, backlog, requested, retired, samples)
+    return values, bottleneck, deliverable, total_request
+
+
+def _initial_retirements(inp: KernelInputs, demand: np.ndarray, online: np.ndarray,
+                         samples: int) -> np.ndarray:
+    """(T, S, P) retirements of accelerators installed before the base period."""
+    retired = np.zeros((inp.n_periods, samples, demand.shape[1]), dtype=inp.dtype)
+    before = online < 0
+    if before.any():
+        when = online + inp.life_periods[None, :]
+        for t in range(inp.n_periods):
+            retired[t] += np.where(before & (when == t), demand, 0.0)
+    return retired
+
+
+class _Allocator:
+    """Shares each period's supply across phases: region caps, then priority tiers pro rata."""
+
+    def __init__(self, inp: KernelInputs, samples: int) -> None:
+        self.inp = inp
+        self.capped = bool(np.isfinite(inp.cap_units).any())
+        self.constrained = bool(np.isfinite(inp.supply).any())
+        tiers = sorted(set(inp.priority.tolist()), reverse=True)
+        self.tiers = [np.flatnonzero(inp.priority[inp.region_of_phase] == p) for p in tiers]
+        self.samples = samples
+
+    def __call__(self, request: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        inp = self.inp
+        none = np.full(self.samples, NO_BOTTLENECK, dtype=np.int8)
+        if self.capped:
+            by_region = request @ inp.membership
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(by_region > 0, np.minimum(1.0, inp.cap_units[:, :, t] / by_region),
+                                 1.0)
+            request = request * share[:, inp.region_of_phase]
+        if not self.constrained:
+            return request, none, np.full(self.samples, np.inf)
+        supply = np.broadcast_to(inp.supply[:, :, t], (self.samples, len(KINDS))).copy()
+        total = request.sum(axis=1)
+        need_all = np.einsum("sp,skp->sk", request, inp.use_per_unit)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = np.where(need_all > 0, supply / need_all, np.inf)
+            ratio_all = ratios.min(axis=1)
+            deliverable = np.where(total > 0, total * ratio_all, np.inf)
+        if len(self.tiers) == 1:
+            fraction = np.minimum(1.0, ratio_all)
+            binding = np.where(ratio_all < 1.0, ratios.argmin(axis=1),
+                               NO_BOTTLENECK).astype(np.int8)
+            return request * fraction[:, None].astype(request.dtype), binding, deliverable
+        got = np.zeros_like(request)
+        binding = none.copy()
+        for tier in self.tiers:  # highest priority first; each takes what the last one left
+            want = request[:, tier]
+            need = np.einsum("sp,skp->sk", want, inp.use_per_unit[:, :, tier])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(need > 0, supply / need, np.inf)
+            fraction = np.minimum(1.0, ratio.min(axis=1))
+            short = ratio.min(axis=1) < 1.0
+            binding = np.where(short & (binding == NO_BOTTLENECK),
+                               ratio.argmin(axis=1), binding).astype(np.int8)
+            got[:, tier] = want * fraction[:, None]
+            supply = np.maximum(supply - need * fraction[:, None], 0.0)
+        return got.astype(request.dtype, copy=False), binding, deliverable
+
+
+def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray,
+               delivered: np.ndarray, backlog: np.ndarray, requested: np.ndarray,
+               retired: np.ndarray, samples: int) -> np.ndarray:
+    """Per-phase series → (S, metric, T, R)."""
+    t_count = inp.n_periods
+    t_axis = np.arange(t_count).reshape(-1, 1, 1)
+    before = (online < 0)
+    installed = np.cumsum(delivered - retired, axis=0) + np.where(before, demand, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mw_per_unit = np.where(inp.demand_units > 0, inp.expected_mw / inp.demand_units, 0.0)
+    online_mw = installed * mw_per_unit
+    planned_mw = np.where(online[None] <= t_axis, inp.expected_mw[None], 0.0)
+    start = online - inp.lead_periods
+    building = (t_axis >= start[None]) & (t_axis < online[None])
+    lead = inp.lead_periods[None]
+    facility = np.where(building, (inp.facility_capex_usd / inp.lead_periods)[None], 0.0)
+    price = np.moveaxis(inp.price_usd, -1, 0)  # (T, S|1, P)
+    if inp.it_capex_with_facility:
+        # Bought with the building (backlog deliveries are prepaid); replacements when due.
+        it_capex = np.where(building, demand[None] * price / lead, 0.0)
+        if inp.replace_retired:
+            it_capex = it_capex + retired * price
+    else:
+        it_capex = delivered * price
+    energy = online_mw * np.moveaxis(inp.energy_mwh_per_mw, -1, 0)
+    demanded = requested - np.concatenate([np.zeros_like(backlog[:1]), backlog[:-1]])
+    stacked = np.stack(np.broadcast_arrays(
+        planned_mw, online_mw, demanded, delivered, installed,
+        installed * inp.pflops_per_unit[None], backlog, facility, it_capex, energy), axis=2)
+    by_region = stacked.astype(inp.dtype, copy=False) @ inp.membership  # (T, S, Q, R)
+    by_region = np.moveaxis(by_region, 0, 2)  # (S, Q, T, R)
+    return _region_metrics(inp, by_region, samples)
+
+
+def _region_metrics(inp: KernelInputs, q: np.ndarray, samples: int) -> np.ndarray:
+    index = {name: i for i, name in enumerate(_PHASE_QUANTITIES)}
+    out = np.zeros((samples, len(METRICS), *q.shape[2:]), dtype=inp.dtype)
+    for name in _PHASE_QUANTITIES[:-1]:
+        out[:, METRIC_INDEX[name]] = q[:, index[name]]
+    energy_mwh = q[:, index["energy_mwh"]]
+    electricity = np.moveaxis(inp.electricity_usd_per_mwh, -1, 1)  # (S|1, T, R)
+    carbon = np.moveaxis(inp.carbon_kg_per_mwh, -1, 1)
+    out[:, METRIC_INDEX["energy_opex_usd"]] = energy_mwh * electricity
+    out[:, METRIC_INDEX["energy_twh"]] = energy_mwh / 1e6
+    out[:, METRIC_INDEX["emissions_mt"]] = energy_mwh * carbon / 1e9
+    out[:, METRIC_INDEX["total_spend_usd"]] = (
+        out[:, METRIC_INDEX["facility_capex_usd"]] + out[:, METRIC_INDEX["it_capex_usd"]]
+        + out[:, METRIC_INDEX["energy_opex_usd"]])
+    return out

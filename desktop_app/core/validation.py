@@ -1,0 +1,295 @@
+"""Validation that reports every problem of a model at once, each tied to a cell.
+
+A strategist fixing a model wants the whole list (entity, key, field, message), not the first
+error; the issues panel, the CLI's ``validate`` and every import use this one function.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from desktop_app.core import distributions
+from desktop_app.core.engine.arrays import is_time_series, targetable
+from desktop_app.core.engine.correlation import target_matrix
+from desktop_app.core.model import (
+    Model,
+    Operation,
+    PeriodKind,
+    Scenario,
+    SiteStatus,
+    SupplyKind,
+)
+from desktop_app.core.selectors import SelectorError, parse_selector, resolve
+
+FIXED_UNDER_UNCERTAINTY = {"service_life_years", "allocation_priority", "first_year",
+                           "online_quarter"}
+SHIFTABLE = {("phase", "online_year")}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    entity: str  # "region", "site", ..., "settings", "scenario"
+    key: str  # the row's human key ("" for settings)
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.entity} {self.key!r}" if self.key else self.entity
+        return f"{where}, {self.field}: {self.message}"
+
+
+class _Checker:
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.problems: list[Problem] = []
+        self.base = model.settings.base_year
+        self.horizon = model.settings.horizon_year
+
+    def add(self, entity: str, key: str, field: str, message: str) -> None:
+        self.problems.append(Problem(entity, key, field, message))
+
+    def number(self, entity: str, key: str, row: object, name: str, *, low: float | None = None,
+               high: float | None = None, low_open: bool = False, optional: bool = False,
+               what: str = "") -> None:
+        value = getattr(row, name)
+        if value is None and optional:
+            return
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.add(entity, key, name, f"must be a number, not {value!r}")
+            return
+        if not math.isfinite(value):
+            self.add(entity, key, name, "must be a finite number (got NaN or infinity)")
+            return
+        if low is not None and (value <= low if low_open else value < low):
+            bound = f"> {low:g}" if low_open else f"≥ {low:g}"
+            self.add(entity, key, name, f"{what or 'must be'} {bound} (got {value:g})")
+        if high is not None and value > high:
+            self.add(entity, key, name, f"{what or 'must be'} ≤ {high:g} (got {value:g})")
+
+    def share(self, entity: str, key: str, row: object, name: str) -> None:
+        self.number(entity, key, row, name, low=0, high=1, what="must be between 0 and 1:")
+
+    def year(self, entity: str, key: str, row: object, name: str) -> None:
+        value = getattr(row, name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(entity, key, name, f"must be a whole year, not {value!r}")
+        elif not self.base <= value <= self.horizon:
+            self.add(entity, key, name,
+                     f"year {value} is outside the model's {self.base}–{self.horizon}")
+
+    def duplicates(self, entity: str, keys: Iterable[str], field: str) -> None:
+        for key, count in Counter(keys).items():
+            if count > 1:
+                self.add(entity, key, field, f"{count} rows share this key; keys must be unique")
+            if not str(key).strip():
+                self.add(entity, key, field, "is empty; every row needs a key")
+
+
+def validate(model: Model) -> list[Problem]:
+    """Every problem of the model; an empty list means the model can be projected."""
+    check = _Checker(model)
+    _settings(check)
+    _regions(check)
+    _accelerators(check)
+    _sites(check)
+    _phases(check)
+    _supply_lines(check)
+    _scenarios(check)
+    return check.problems
+
+
+def _settings(c: _Checker) -> None:
+    s = c.model.settings
+    for name in ("base_year", "horizon_year", "currency_year", "mc_samples", "mc_seed"):
+        if isinstance(getattr(s, name), bool) or not isinstance(getattr(s, name), int):
+            c.add("settings", "", name, "must be a whole number")
+    if isinstance(s.base_year, int) and isinstance(s.horizon_year, int):
+        if not s.base_year < s.horizon_year:
+            c.add("settings", "", "horizon_year", "must be after the base year")
+        elif s.horizon_year - s.base_year > 40:
+            c.add("settings", "", "horizon_year", "at most 40 years after the base year")
+    c.number("settings", "", s, "discount_rate", low=-0.5, high=1)
+    c.number("settings", "", s, "mc_samples", low=1, high=10_000_000)
+    c.number("settings", "", s, "mc_seed", low=0)
+    c.number("settings", "", s, "default_facility_capex_usd_per_mw", low=0)
+    c.share("settings", "", s, "supply_share_to_model")
+    c.number("settings", "", s, "hours_per_year", low=0, high=8784, low_open=True)
+    if s.period not in tuple(PeriodKind):
+        c.add("settings", "", "period", f"must be year or quarter, not {s.period!r}")
+
+
+def _regions(c: _Checker) -> None:
+    c.duplicates("region", (r.code for r in c.model.regions), "code")
+    for r in c.model.regions:
+        c.number("region", r.code, r, "electricity_price_usd_per_mwh", low=0)
+        c.number("region", r.code, r, "electricity_price_change_per_year", low=-1, low_open=True)
+        c.number("region", r.code, r, "grid_carbon_kg_per_mwh", low=0)
+        c.number("region", r.code, r, "default_pue", low=1, what="PUE must be")
+        c.number("region", r.code, r, "facility_cost_multiplier", low=0, low_open=True)
+        c.number("region", r.code, r, "supply_cap_units_per_year", low=0, optional=True)
+        c.number("region", r.code, r, "allocation_priority", low=-1000, high=1000)
+
+
+def _accelerators(c: _Checker) -> None:
+    c.duplicates("accelerator", (a.name for a in c.model.accelerators), "name")
+    for a in c.model.accelerators:
+        k = a.name
+        c.number("accelerator", k, a, "first_year", low=1990, high=2100)
+        c.number("accelerator", k, a, "unit_price_usd", low=0)
+        c.number("accelerator", k, a, "price_change_per_year", low=-1, low_open=True)
+        for name in ("power_kw", "units_per_packaging_wafer", "units_per_logic_wafer",
+                     "service_life_years"):
+            c.number("accelerator", k, a, name, low=0, low_open=True)
+        c.number("accelerator", k, a, "pflops_dense", low=0)
+        c.number("accelerator", k, a, "hbm_gb", low=0)
+
+
+def _sites(c: _Checker) -> None:
+    m = c.model
+    c.duplicates("site", (s.name for s in m.sites), "name")
+    regions = {r.code for r in m.regions}
+    accelerators = {a.name for a in m.accelerators}
+    for s in m.sites:
+        if s.region not in regions:
+            c.add("site", s.name, "region", f"region {s.region!r} does not exist")
+        if s.accelerator not in accelerators:
+            c.add("site", s.name, "accelerator", f"accelerator {s.accelerator!r} does not exist")
+        if s.status not in tuple(SiteStatus):
+            c.add("site", s.name, "status", f"unknown status {s.status!r}")
+        c.number("site", s.name, s, "pue", low=1, optional=True, what="PUE must be")
+        c.share("site", s.name, s, "utilisation")
+        c.share("site", s.name, s, "completion_probability")
+        c.number("site", s.name, s, "accelerators_per_mw", low=0, low_open=True, optional=True)
+
+
+def _phases(c: _Checker) -> None:
+    m = c.model
+    c.duplicates("phase", (p.key for p in m.phases), "name")
+    sites = {s.name for s in m.sites}
+    for p in m.phases:
+        if p.site not in sites:
+            c.add("phase", p.key, "site", f"site {p.site!r} does not exist")
+        c.number("phase", p.key, p, "capacity_mw", low=0, what="capacity must be")
+        c.year("phase", p.key, p, "online_year")
+        if p.online_quarter not in (1, 2, 3, 4):
+            c.add("phase", p.key, "online_quarter", f"must be 1–4 (got {p.online_quarter!r})")
+        c.number("phase", p.key, p, "facility_capex_usd_per_mw", low=0, optional=True)
+        c.number("phase", p.key, p, "lead_time_years", low=0, high=15)
+
+
+def _supply_lines(c: _Checker) -> None:
+    c.duplicates("supply_line", (s.name for s in c.model.supply_lines), "name")
+    for s in c.model.supply_lines:
+        if s.kind not in tuple(SupplyKind):
+            c.add("supply_line", s.name, "kind", f"unknown kind {s.kind!r}")
+        c.share("supply_line", s.name, s, "ai_share")
+        c.share("supply_line", s.name, s, "yield_fraction")
+        for year, units in s.capacity_by_year.items():
+            if isinstance(year, bool) or not isinstance(year, int):
+                c.add("supply_line", s.name, "capacity_by_year", f"year {year!r} is not a year")
+            elif not c.base <= year <= c.horizon:
+                c.add("supply_line", s.name, "capacity_by_year",
+                      f"year {year} is outside the model's {c.base}–{c.horizon}")
+            if not isinstance(units, int | float) or not math.isfinite(units) or units < 0:
+                c.add("supply_line", s.name, "capacity_by_year",
+                      f"capacity in {year} must be a finite number ≥ 0 (got {units!r})")
+
+
+def _scenarios(c: _Checker) -> None:
+    m = c.model
+    c.duplicates("scenario", (s.name for s in m.scenarios), "name")
+    names = {s.name for s in m.scenarios}
+    for s in m.scenarios:
+        if s.parent is not None and s.parent not in names:
+            c.add("scenario", s.name, "parent", f"parent scenario {s.parent!r} does not exist")
+        elif _has_cycle(m, s):
+            c.add("scenario", s.name, "parent", "scenario inheritance forms a cycle")
+        for i, o in enumerate(s.overrides, 1):
+            where = f"override {i}"
+            has_years = o.year_from is not None or o.year_to is not None
+            _target(c, s.name, where, o.selector, o.field, o.operation, has_years)
+            if isinstance(o.value, bool) or not isinstance(o.value, int | float) \
+                    or not math.isfinite(o.value):
+                c.add("scenario", s.name, where, f"value must be a finite number (got {o.value!r})")
+            for bound in (o.year_from, o.year_to):
+                if bound is not None and not c.base <= bound <= c.horizon:
+                    c.add("scenario", s.name, where,
+                          f"year {bound} is outside the model's {c.base}–{c.horizon}")
+            if o.year_from is not None and o.year_to is not None and o.year_from > o.year_to:
+                c.add("scenario", s.name, where, "year range ends before it starts")
+        _uncertainties(c, s)
+
+
+def _has_cycle(m: Model, s: Scenario) -> bool:
+    seen = {s.name}
+    current = s
+    while current.parent is not None:
+        if current.parent in seen:
+            return True
+        seen.add(current.parent)
+        nxt = m.scenario(current.parent)
+        if nxt is None:
+            return False
+        current = nxt
+    return False
+
+
+def _target(c: _Checker, scenario: str, where: str, selector_text: str, field: str,
+            operation: str, has_years: bool = False) -> None:
+    try:
+        selector = parse_selector(selector_text)
+    except SelectorError as exc:
+        c.add("scenario", scenario, where, str(exc))
+        return
+    if operation not in tuple(Operation):
+        c.add("scenario", scenario, where, f"unknown operation {operation!r}")
+        return
+    allowed = targetable(selector.entity)
+    if field not in allowed:
+        c.add("scenario", scenario, where,
+              f"{selector.entity} has no numeric field {field!r} (one of {', '.join(allowed)})")
+    elif operation == Operation.SHIFT_YEARS and (selector.entity, field) not in SHIFTABLE:
+        c.add("scenario", scenario, where, "shift_years applies to phase online_year only")
+    elif has_years and selector.entity != "phase" and not is_time_series(selector.entity, field):
+        c.add("scenario", scenario, where,
+              f"{selector.entity} {field} does not vary by year; remove the year range")
+    if selector.entity != "settings" and not resolve(c.model, selector):
+        c.add("scenario", scenario, where, f"{selector_text!r} matches nothing in this model")
+
+
+def _uncertainties(c: _Checker, s: Scenario) -> None:
+    names = [u.name for u in s.uncertainties]
+    for name, count in Counter(names).items():
+        if count > 1:
+            c.add("scenario", s.name, f"uncertainty {name}", "uncertainty names must be unique")
+    for u in s.uncertainties:
+        where = f"uncertainty {u.name}"
+        _target(c, s.name, where, u.selector, u.field, u.operation)
+        if u.field in FIXED_UNDER_UNCERTAINTY:
+            c.add("scenario", s.name, where,
+                  f"{u.field} cannot be uncertain (it shapes the arrays); use scenarios instead")
+        for message in distributions.problems(u.distribution):
+            c.add("scenario", s.name, where, message)
+    by_name = {u.name: u for u in s.uncertainties}
+    for corr in s.correlations:
+        where = f"correlation {corr.first}~{corr.second}"
+        for name in (corr.first, corr.second):
+            if name not in by_name:
+                c.add("scenario", s.name, where, f"uncertainty {name!r} does not exist")
+            elif by_name[name].per_entity:
+                c.add("scenario", s.name, where,
+                      f"uncertainty {name!r} is drawn per entity; correlate shared ones only")
+        if not (isinstance(corr.rank_correlation, int | float)
+                and -1 < corr.rank_correlation < 1):
+            c.add("scenario", s.name, where, "rank correlation must lie strictly between -1 and 1")
+    if s.correlations and not any(p.key == s.name and p.field.startswith("correlation")
+                                  for p in c.problems):
+        _, matrix = target_matrix(s)
+        if matrix.size and np.min(np.linalg.eigvalsh(matrix)) <= 0:
+            c.add("scenario", s.name, "correlations",
+                  "the correlations contradict each other (matrix not positive definite)")

@@ -1,0 +1,1 @@
+"""The .atlas document on SQLite (Qt-free)."""

@@ -1,0 +1,235 @@
+"""Open and save ``.atlas`` documents without ever leaving a broken file behind.
+
+The model is read into memory (the working copy) and the file is not touched again until Save,
+which writes a complete new database beside the target, fsyncs it and renames it over the
+target: a crash or ``kill -9`` at any instant leaves the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import sqlite_utils
+
+from desktop_app.core.model import Model
+from desktop_app.storage.codec import model_to_rows, rows_to_model
+from desktop_app.storage.errors import (
+    CorruptDocument,
+    DocumentError,
+    DocumentMissing,
+    NewerVersion,
+    NotAnAtlasFile,
+    SaveFailed,
+)
+from desktop_app.storage.lock import DocumentLock
+from desktop_app.storage.migrations import migrate
+from desktop_app.storage.schema import APPLICATION_ID, SCHEMA_VERSION, SQLITE_HEADER, all_tables
+
+EXTENSION = ".atlas"
+
+
+def read_model(path: str | os.PathLike[str]) -> Model:
+    """Read a document into a new model; never writes to ``path``."""
+    path = Path(path)
+    _check_header(path)
+    try:
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise CorruptDocument(f"{path.name}: cannot be opened ({exc})") from exc
+    try:
+        version = _check_identity(path, source)
+        if version < SCHEMA_VERSION:
+            working = sqlite3.connect(":memory:")
+            source.backup(working)
+            source.close()
+            source = working
+            migrate(sqlite_utils.Database(source), version)
+        return _read_rows(path, source)
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDocument(f"{path.name} is damaged and cannot be read ({exc})") from exc
+    finally:
+        source.close()
+
+
+def _check_header(path: Path) -> None:
+    if not path.is_file():
+        raise DocumentMissing(f"{path} does not exist or is not a file")
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        header = f.read(100)
+    if not header.startswith(SQLITE_HEADER):
+        raise NotAnAtlasFile(f"{path.name} is not a Compute Atlas document (not an SQLite file)")
+    if len(header) < 100:
+        raise CorruptDocument(f"{path.name} is truncated ({size} bytes, shorter than a header)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    if page_count and size < page_count * page_size:
+        raise CorruptDocument(
+            f"{path.name} is truncated: {size:,} bytes of the {page_count * page_size:,} "
+            "its header declares")
+
+
+def _check_identity(path: Path, conn: sqlite3.Connection) -> int:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise NotAnAtlasFile(
+            f"{path.name} is an SQLite database of another application "
+            f"(application_id {app_id:#x}), not a Compute Atlas document")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise NewerVersion(
+            f"{path.name} was saved by a newer Compute Atlas (document version {version}; "
+            f"this version reads up to {SCHEMA_VERSION}); update Compute Atlas to open it")
+    if version < 1:
+        raise CorruptDocument(f"{path.name} has no document version; it is damaged")
+    check = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if check != "ok":
+        raise CorruptDocument(f"{path.name} is damaged ({check})")
+    return version
+
+
+def _read_rows(path: Path, conn: sqlite3.Connection) -> Model:
+    conn.row_factory = sqlite3.Row
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    missing = [t for t in all_tables() if t not in present]
+    if missing:
+        raise CorruptDocument(f"{path.name} lacks the tables {', '.join(missing)}")
+    rows = {
+        table: [dict(r) for r in conn.execute(f"SELECT * FROM [{table}]")]
+        for table in all_tables()
+    }
+    try:
+        return rows_to_model(rows)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CorruptDocument(f"{path.name} holds rows this version cannot read ({exc})") from exc
+
+
+def write_model(model: Model, path: str | os.PathLike[str]) -> None:
+    """Atomically replace ``path`` with the model (old file intact on any failure)."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".saving", dir=directory)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        _write_database(model, temp)
+        with temp.open("rb+") as f:
+            os.fsync(f.fileno())
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(temp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, path)
+        _fsync_directory(directory)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise SaveFailed(f"could not save {path.name}: {exc}; the previous file is unchanged") \
+            from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write_database(model: Model, temp: Path) -> None:
+    conn = sqlite3.connect(temp, isolation_level=None)
+    try:
+        # No journal: the file is private until the rename, so a crash just discards it.
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        db = sqlite_utils.Database(conn)
+        rows = model_to_rows(model)
+        conn.execute("BEGIN")
+        for table, columns in all_tables().items():
+            db[table].create(columns)
+            placeholders = ", ".join("?" * len(columns))
+            names = ", ".join(f"[{c}]" for c in columns)
+            conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({placeholders})",
+                             rows[table])
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def _fsync_directory(directory: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Document:
+    """An open document: the working model, where it lives, and its write lock."""
+
+    def __init__(self, model: Model, path: Path | None = None,
+                 lock: DocumentLock | None = None) -> None:
+        self.model = model
+        self.path = path
+        self._lock = lock
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, lock: bool = True) -> Document:
+        """Open for editing; with ``lock`` a second writer gets ``DocumentLocked``."""
+        path = Path(path).absolute()
+        held = DocumentLock.acquire(path) if lock else None
+        try:
+            model = read_model(path)
+        except BaseException:
+            if held:
+                held.release()
+            raise
+        return cls(model, path, held)
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else "Untitled"
+
+    def save(self) -> None:
+        if self.path is None:
+            raise DocumentError("the document has no file yet; use Save As")
+        write_model(self.model, self.path)
+
+    def save_as(self, path: str | os.PathLike[str]) -> None:
+        """Write to ``path`` and make it this document's file (moving the lock)."""
+        path = Path(path).absolute()
+        if path == self.path:
+            self.save()
+            return
+        new_lock = DocumentLock.acquire(path)
+        try:
+            write_model(self.model, path)
+        except BaseException:
+            new_lock.release()
+            raise
+        if self._lock:
+            self._lock.release()
+        self._lock, self.path = new_lock, path
+
+    def close(self) -> None:
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,37 @@
+"""Stepwise schema upgrades, applied to an in-memory copy when an older file is opened.
+
+Each step takes a database at version ``n`` to ``n + 1``; the original file is only rewritten
+(at the current version) when the user saves. Add a step here and bump ``SCHEMA_VERSION``
+whenever the tables change; keep a fixture of the old version in ``tests/fixtures``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from desktop_app.storage.schema import SCHEMA_VERSION
+
+
+def _v1_to_v2(db: sqlite_utils.Database) -> None:
+    """v2 added export-control levers to regions and logic-wafer yields to accelerators."""
+    regions = db["regions"]
+    regions.add_column("supply_cap_units_per_year", float)  # NULL: uncapped
+    regions.add_column("allocation_priority", int, not_null_default=0)
+    accelerators = db["accelerators"]
+    accelerators.add_column("units_per_logic_wafer", float, not_null_default=30.0)
+
+
+STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _v1_to_v2}
+
+
+def migrate(db: sqlite_utils.Database, from_version: int) -> int:
+    """Upgrade ``db`` in place to ``SCHEMA_VERSION``; returns the version it started from."""
+    version = from_version
+    with db.atomic():
+        while version < SCHEMA_VERSION:
+            STEPS[version](db)
+            version += 1
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return from_version
