@@ -26,6 +26,7 @@ from desktop_app.core.model import (
 )
 from desktop_app.core.selectors import SelectorError, parse_selector, resolve
 
+WHOLE_NUMBER_FIELDS = {"online_year", "online_quarter", "first_year", "allocation_priority"}
 FIXED_UNDER_UNCERTAINTY = {"service_life_years", "allocation_priority", "first_year",
                            "online_quarter"}
 SHIFTABLE = {("phase", "online_year")}
@@ -155,6 +156,8 @@ def _sites(c: _Checker) -> None:
     regions = {r.code for r in m.regions}
     accelerators = {a.name for a in m.accelerators}
     for s in m.sites:
+        if "/" in s.name:
+            c.add("site", s.name, "name", "must not contain '/' (it separates site and phase)")
         if s.region not in regions:
             c.add("site", s.name, "region", f"region {s.region!r} does not exist")
         if s.accelerator not in accelerators:
@@ -216,6 +219,13 @@ def _scenarios(c: _Checker) -> None:
             if isinstance(o.value, bool) or not isinstance(o.value, int | float) \
                     or not math.isfinite(o.value):
                 c.add("scenario", s.name, where, f"value must be a finite number (got {o.value!r})")
+            elif o.field in WHOLE_NUMBER_FIELDS and o.operation != Operation.MULTIPLY \
+                    and float(o.value) != int(o.value):
+                c.add("scenario", s.name, where, f"{o.field} takes whole numbers (got {o.value})")
+            elif o.field == "online_year" and o.operation == Operation.SET \
+                    and not c.base <= o.value <= c.horizon:
+                c.add("scenario", s.name, where,
+                      f"year {o.value:g} is outside the model's {c.base}–{c.horizon}")
             for bound in (o.year_from, o.year_to):
                 if bound is not None and not c.base <= bound <= c.horizon:
                     c.add("scenario", s.name, where,

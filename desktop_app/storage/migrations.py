@@ -15,12 +15,14 @@ from desktop_app.storage.schema import SCHEMA_VERSION
 
 
 def _v1_to_v2(db: sqlite_utils.Database) -> None:
-    """v2 added export-control levers to regions and logic-wafer yields to accelerators."""
+    """v2 added export-control levers to regions, logic-wafer yields to accelerators and a
+    per-site accelerator density."""
     regions = db["regions"]
     regions.add_column("supply_cap_units_per_year", float)  # NULL: uncapped
     regions.add_column("allocation_priority", int, not_null_default=0)
     accelerators = db["accelerators"]
     accelerators.add_column("units_per_logic_wafer", float, not_null_default=30.0)
+    db["sites"].add_column("accelerators_per_mw", float)  # NULL: from the accelerator's power
 
 
 STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _v1_to_v2}

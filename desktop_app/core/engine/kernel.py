@@ -58,6 +58,11 @@ def _setting(arrays: ModelArrays, name: str, ndim: int) -> np.ndarray:
     return value.reshape((-1,) + (1,) * ndim)
 
 
+def _round_half_up(x: np.ndarray) -> np.ndarray:
+    """5.5 years → 6 periods and 4.5 → 5 (``np.rint`` rounds halves to even)."""
+    return np.floor(x + 0.5)
+
+
 def _growth(change: np.ndarray, period_years: float) -> np.ndarray:
     """Compound factor of a per-period rate series; the first period is the base (factor 1)."""
     step = (1.0 + change) ** period_years
@@ -86,8 +91,10 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
                    + _per_sample(phase["shift_years"], 1))
     online_time = np.maximum(online_time, _per_sample(acc["first_year"], 1)[:, pa])
     online_period = np.floor((online_time - periods.base_year) * periods.per_year + 1e-9)
-    lead = np.maximum(1, np.rint(_per_sample(phase["lead_time_years"], 1) * periods.per_year))
-    life = np.maximum(1, np.rint(acc["service_life_years"] * periods.per_year)).astype(np.intp)
+    lead = np.maximum(1, _round_half_up(_per_sample(phase["lead_time_years"], 1)
+                                        * periods.per_year))
+    life = np.maximum(1, _round_half_up(acc["service_life_years"] * periods.per_year))
+    life = life.astype(np.intp)
 
     hours = _setting(arrays, "hours_per_year", 2)
     pue = _per_sample(effective(arrays, "site", "pue"), 1)[:, ps]
