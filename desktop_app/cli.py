@@ -7,6 +7,7 @@ Exit codes scripts can rely on: 0 ok, 1 validation problems, 2 usage, 3 cannot o
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from desktop_app import __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_CANNOT_OPEN, EXIT_FAILED = 0, 1, 2, 3, 4
-SUBCOMMANDS = ("new", "validate", "run")
+SUBCOMMANDS = ("new", "validate", "run", "scenario")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="default: the document's period")
     run.add_argument("--out", type=Path, help="write tidy results (.csv, .json or .xlsx)")
     run.add_argument("--quiet", action="store_true", help="no summary on stdout")
+
+    from desktop_app.commands import scenarios
+
+    scenarios.add_parser(sub)
     return parser
 
 
@@ -59,10 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         return _gui([])
-    from desktop_app.commands import documents, run
+    from desktop_app.commands import documents, run, scenarios
 
-    handlers = {"new": documents.new, "validate": documents.validate, "run": run.run}
-    return handlers[args.command](args)
+    handlers = {"new": documents.new, "validate": documents.validate, "run": run.run,
+                "scenario": scenarios.run}
+    try:
+        return handlers[args.command](args)
+    except BrokenPipeError:  # `compute-atlas ... | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _gui(paths: list[str]) -> int:

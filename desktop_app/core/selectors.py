@@ -88,9 +88,9 @@ def parse_selector(text: str) -> Selector:
     return selector
 
 
-def _attribute(model: Model, entity: str, row: object, name: str) -> str:
+def _attribute(sites: dict[str, object], entity: str, row: object, name: str) -> str:
     if entity == "phase" and name not in ("site", "name"):
-        site = model.site(row.site)  # type: ignore[attr-defined]
+        site = sites.get(row.site)  # type: ignore[attr-defined]
         return "" if site is None else str(getattr(site, name))
     return str(getattr(row, name))
 
@@ -105,7 +105,13 @@ def resolve(model: Model, selector: Selector) -> list:
     if selector.key is not None:
         key_field = type(rows[0]).KEY if rows else None
         return [r for r in rows if key_field and str(getattr(r, key_field)) == selector.key]
+    # One lookup table per call (the first site of a name wins, as Model.site does): a linear
+    # Model.site() per phase made group selectors O(sites × phases) on large models.
+    sites: dict[str, object] = {}
+    if selector.entity == "phase":
+        for s in reversed(model.sites):
+            sites[s.name] = s
     return [
         r for r in rows
-        if all(_attribute(model, selector.entity, r, k) == v for k, v in selector.conditions)
+        if all(_attribute(sites, selector.entity, r, k) == v for k, v in selector.conditions)
     ]

@@ -203,36 +203,47 @@ def _supply_lines(c: _Checker) -> None:
                       f"capacity in {year} must be a finite number ≥ 0 (got {units!r})")
 
 
+def scenario_problems(model: Model, scenario: Scenario) -> list[Problem]:
+    """Problems of ``scenario`` checked against ``model`` (which need not contain it)."""
+    check = _Checker(model)
+    _scenario(check, scenario, {s.name for s in model.scenarios} | {scenario.name})
+    return check.problems
+
+
 def _scenarios(c: _Checker) -> None:
     m = c.model
     c.duplicates("scenario", (s.name for s in m.scenarios), "name")
     names = {s.name for s in m.scenarios}
     for s in m.scenarios:
-        if s.parent is not None and s.parent not in names:
-            c.add("scenario", s.name, "parent", f"parent scenario {s.parent!r} does not exist")
-        elif _has_cycle(m, s):
-            c.add("scenario", s.name, "parent", "scenario inheritance forms a cycle")
-        for i, o in enumerate(s.overrides, 1):
-            where = f"override {i}"
-            has_years = o.year_from is not None or o.year_to is not None
-            _target(c, s.name, where, o.selector, o.field, o.operation, has_years)
-            if isinstance(o.value, bool) or not isinstance(o.value, int | float) \
-                    or not math.isfinite(o.value):
-                c.add("scenario", s.name, where, f"value must be a finite number (got {o.value!r})")
-            elif o.field in WHOLE_NUMBER_FIELDS and o.operation != Operation.MULTIPLY \
-                    and float(o.value) != int(o.value):
-                c.add("scenario", s.name, where, f"{o.field} takes whole numbers (got {o.value})")
-            elif o.field == "online_year" and o.operation == Operation.SET \
-                    and not c.base <= o.value <= c.horizon:
+        _scenario(c, s, names)
+
+
+def _scenario(c: _Checker, s: Scenario, names: set[str]) -> None:
+    if s.parent is not None and s.parent not in names:
+        c.add("scenario", s.name, "parent", f"parent scenario {s.parent!r} does not exist")
+    elif _has_cycle(c.model, s):
+        c.add("scenario", s.name, "parent", "scenario inheritance forms a cycle")
+    for i, o in enumerate(s.overrides, 1):
+        where = f"override {i}"
+        has_years = o.year_from is not None or o.year_to is not None
+        _target(c, s.name, where, o.selector, o.field, o.operation, has_years)
+        if isinstance(o.value, bool) or not isinstance(o.value, int | float) \
+                or not math.isfinite(o.value):
+            c.add("scenario", s.name, where, f"value must be a finite number (got {o.value!r})")
+        elif o.field in WHOLE_NUMBER_FIELDS and o.operation != Operation.MULTIPLY \
+                and float(o.value) != int(o.value):
+            c.add("scenario", s.name, where, f"{o.field} takes whole numbers (got {o.value})")
+        elif o.field == "online_year" and o.operation == Operation.SET \
+                and not c.base <= o.value <= c.horizon:
+            c.add("scenario", s.name, where,
+                  f"year {o.value:g} is outside the model's {c.base}–{c.horizon}")
+        for bound in (o.year_from, o.year_to):
+            if bound is not None and not c.base <= bound <= c.horizon:
                 c.add("scenario", s.name, where,
-                      f"year {o.value:g} is outside the model's {c.base}–{c.horizon}")
-            for bound in (o.year_from, o.year_to):
-                if bound is not None and not c.base <= bound <= c.horizon:
-                    c.add("scenario", s.name, where,
-                          f"year {bound} is outside the model's {c.base}–{c.horizon}")
-            if o.year_from is not None and o.year_to is not None and o.year_from > o.year_to:
-                c.add("scenario", s.name, where, "year range ends before it starts")
-        _uncertainties(c, s)
+                      f"year {bound} is outside the model's {c.base}–{c.horizon}")
+        if o.year_from is not None and o.year_to is not None and o.year_from > o.year_to:
+            c.add("scenario", s.name, where, "year range ends before it starts")
+    _uncertainties(c, s)
 
 
 def _has_cycle(m: Model, s: Scenario) -> bool:

@@ -1,0 +1,130 @@
+"""Import a scenario into a model: resolve every reference first, report, then apply or not.
+
+The report is the contract with the user: what applies, what cannot be resolved and why, and
+whether the name clashes. Nothing in the model changes until ``apply_import`` is called.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from desktop_app.core.model import Model, Scenario
+from desktop_app.core.validation import Problem, scenario_problems
+
+_ITEM = re.compile(r"^(override) (\d+)$|^(uncertainty) (.+)$|^(correlation) (.+)~(.+)$")
+
+
+class ImportRefused(ValueError):
+    """Applying was refused (unresolved items without partial, or a name clash)."""
+
+
+@dataclass(slots=True)
+class ImportReport:
+    scenario: Scenario  # as read from the file
+    target_name: str
+    clash: bool  # a scenario of target_name already exists
+    replace: bool
+    applicable: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+    parent_missing: bool = False
+    parent_message: str = ""
+    _problems: list[Problem] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.unresolved and not self.parent_missing and (not self.clash or self.replace)
+
+    def text(self) -> str:
+        s = self.scenario
+        lines = [f"Scenario {s.name!r} → {self.target_name!r}: {len(s.overrides)} override(s), "
+                 f"{len(s.uncertainties)} uncertainty(ies), {len(s.correlations)} correlation(s)"]
+        if self.clash:
+            lines.append(f"  name clash: {self.target_name!r} exists and will be "
+                         + ("replaced" if self.replace else "kept (use --as NAME or --replace)"))
+        if self.parent_missing:
+            lines.append(f"  unresolved: {report_parent(self)}")
+        lines += [f"  applies:    {item}" for item in self.applicable]
+        lines += [f"  unresolved: {item}" for item in self.unresolved]
+        return "\n".join(lines)
+
+
+def report_parent(report: ImportReport) -> str:
+    return f"parent {report.scenario.parent!r}: {report.parent_message}"
+
+
+def _describe_override(s: Scenario, index: int) -> str:
+    o = s.overrides[index]
+    years = "" if o.year_from is None and o.year_to is None else \
+        f" in {o.year_from or '…'}–{o.year_to or '…'}"
+    return f"override {index + 1}: {o.selector} {o.field} {o.operation} {o.value:g}{years}"
+
+
+def plan_import(model: Model, scenario: Scenario, as_name: str | None = None,
+                replace: bool = False) -> ImportReport:
+    """Check ``scenario`` against ``model`` without changing either."""
+    target = as_name or scenario.name
+    candidate = copy.copy(scenario)
+    candidate.name = target
+    problems = scenario_problems(model, candidate)
+    report = ImportReport(scenario, target, model.scenario(target) is not None, replace,
+                          _problems=problems)
+    by_item: dict[str, list[str]] = {}
+    for p in problems:
+        if p.field == "parent":
+            report.parent_missing = True
+            report.parent_message = p.message
+        by_item.setdefault(p.field, []).append(p.message)
+    for i in range(len(scenario.overrides)):
+        _sort(report, f"override {i + 1}", _describe_override(scenario, i), by_item)
+    for u in scenario.uncertainties:
+        _sort(report, f"uncertainty {u.name}",
+              f"uncertainty {u.name}: {u.selector} {u.field} ~ {u.distribution}", by_item)
+    for c in scenario.correlations:
+        key = f"correlation {c.first}~{c.second}"
+        _sort(report, key, f"{key} = {c.rank_correlation:g}", by_item)
+    for key, messages in by_item.items():  # scenario-level problems (e.g. correlation matrix)
+        if not _ITEM.match(key) and key != "parent":
+            report.unresolved += [f"{key}: {m}" for m in messages]
+    return report
+
+
+def _sort(report: ImportReport, key: str, description: str, by_item: dict[str, list[str]]
+          ) -> None:
+    if key in by_item:
+        report.unresolved.append(f"{description} — {'; '.join(by_item[key])}")
+    else:
+        report.applicable.append(description)
+
+
+def apply_import(model: Model, report: ImportReport, partial: bool = False) -> Scenario:
+    """Add (or replace) the scenario; with ``partial`` drop what cannot be resolved."""
+    if report.clash and not report.replace:
+        raise ImportRefused(f"a scenario named {report.target_name!r} exists; import it under "
+                            "another name or replace it")
+    if (report.unresolved or report.parent_missing) and not partial:
+        raise ImportRefused(f"{len(report.unresolved) + report.parent_missing} item(s) cannot "
+                            "be resolved in this model; nothing was imported")
+    imported = _resolved_part(report) if partial else copy.deepcopy(report.scenario)
+    imported.name = report.target_name
+    existing = model.scenario(report.target_name)
+    if existing is not None:
+        model.scenarios[model.scenarios.index(existing)] = imported
+    else:
+        model.scenarios.append(imported)
+    return imported
+
+
+def _resolved_part(report: ImportReport) -> Scenario:
+    s = copy.deepcopy(report.scenario)
+    bad = {p.field for p in report._problems}
+    s.overrides = [o for i, o in enumerate(s.overrides) if f"override {i + 1}" not in bad]
+    s.uncertainties = [u for u in s.uncertainties if f"uncertainty {u.name}" not in bad]
+    kept = {u.name for u in s.uncertainties}
+    s.correlations = [c for c in s.correlations
+                      if f"correlation {c.first}~{c.second}" not in bad
+                      and c.first in kept and c.second in kept]
+    if report.parent_missing:
+        s.parent = None
+    return s
