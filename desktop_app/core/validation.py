@@ -230,7 +230,7 @@ def _scenario(c: _Checker, s: Scenario, names: set[str]) -> None:
         if isinstance(o.value, bool) or not isinstance(o.value, int | float) \
                 or not math.isfinite(o.value):
             c.add("scenario", s.name, where, f"value must be a finite number (got {o.value!r})")
-        elif o.field in WHOLE_NUMBER_FIELDS and o.operation != Operation.MULTIPLY \
+        elif o.field in WHOLE_NUMBER_FIELDS and o.operation in (Operation.SET, Operation.ADD) \
                 and float(o.value) != int(o.value):
             c.add("scenario", s.name, where, f"{o.field} takes whole numbers (got {o.value})")
         elif o.field == "online_year" and o.operation == Operation.SET \
