@@ -15,7 +15,7 @@ from pathlib import Path
 from desktop_app import __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_CANNOT_OPEN, EXIT_FAILED = 0, 1, 2, 3, 4
-SUBCOMMANDS = ("new", "validate", "run", "scenario")
+SUBCOMMANDS = ("new", "validate", "run", "scenario", "import-sites")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,9 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="write tidy results (.csv, .json or .xlsx)")
     run.add_argument("--quiet", action="store_true", help="no summary on stdout")
 
-    from desktop_app.commands import scenarios
+    from desktop_app.commands import scenarios, sites
 
     scenarios.add_parser(sub)
+    sites.add_parser(sub)
     return parser
 
 
@@ -64,10 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         return _gui([])
-    from desktop_app.commands import documents, run, scenarios
+    from desktop_app.commands import documents, run, scenarios, sites
 
     handlers = {"new": documents.new, "validate": documents.validate, "run": run.run,
-                "scenario": scenarios.run}
+                "scenario": scenarios.run, "import-sites": sites.run}
     try:
         return handlers[args.command](args)
     except BrokenPipeError:  # `compute-atlas ... | head`: the reader left, not an error

@@ -1,0 +1,243 @@
+"""Sites in bulk from CSV: map columns, parse units, preview every row's problems, apply all or
+nothing. One CSV row is one phase; site columns repeat on each of a site's rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop_app.core.model import Model, Phase, Site
+from desktop_app.core.units import InputError, parse
+from desktop_app.core.validation import validate
+
+MAX_BYTES = 20 * 2**20
+MAX_ROWS = 200_000
+SITE_FIELDS = ("name", "operator", "region", "status", "accelerator", "pue", "utilisation",
+               "completion_probability", "accelerators_per_mw", "source", "notes")
+PHASE_FIELDS = ("phase", "capacity_mw", "online_year", "online_quarter",
+                "facility_capex_usd_per_mw", "lead_time_years", "phase_source")
+TARGETS = SITE_FIELDS + PHASE_FIELDS
+REQUIRED = ("name", "region", "accelerator", "capacity_mw", "online_year")
+
+# Header words that mean each target (compared after lower-casing and dropping punctuation).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("site", "site name", "name", "project", "data center", "datacenter", "campus"),
+    "operator": ("operator", "owner", "company", "developer"),
+    "region": ("region", "region code", "country", "market"),
+    "status": ("status", "stage"),
+    "accelerator": ("accelerator", "gpu", "chip", "accelerator type", "hardware"),
+    "pue": ("pue",),
+    "utilisation": ("utilisation", "utilization", "util", "load factor"),
+    "completion_probability": ("probability", "completion probability", "likelihood",
+                               "confidence"),
+    "accelerators_per_mw": ("accelerators per mw", "gpus per mw", "chips per mw"),
+    "source": ("source", "site source", "reference"),
+    "notes": ("notes", "note", "comment", "comments"),
+    "phase": ("phase", "phase name", "stage name", "tranche"),
+    "capacity_mw": ("capacity", "capacity mw", "it capacity", "it mw", "mw", "power",
+                    "it load", "capacity it"),
+    "online_year": ("online", "online year", "year", "cod", "commissioning year", "go live"),
+    "online_quarter": ("quarter", "online quarter", "q"),
+    "facility_capex_usd_per_mw": ("capex per mw", "facility capex", "capex usd per mw",
+                                  "facility capex per mw"),
+    "lead_time_years": ("lead time", "lead time years", "construction time", "build time"),
+    "phase_source": ("phase source",),
+}
+
+
+class SiteImportError(ValueError):
+    """The CSV cannot be read at all (encoding, size, no header)."""
+
+
+def _norm(header: str) -> str:
+    text = re.sub(r"\(.*?\)", " ", header.lower())  # "Capacity (MW)" → "capacity"
+    text = re.sub(r"[_\-/.:]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def detect_mapping(headers: list[str]) -> dict[str, str]:
+    """Column header → target field, for the headers that say what they hold."""
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for header in headers:
+        norm = _norm(header)
+        for target, words in SYNONYMS.items():
+            if target not in used and (norm in words or norm == target.replace("_", " ")):
+                mapping[header] = target
+                used.add(target)
+                break
+    return mapping
+
+
+@dataclass(slots=True)
+class RowPreview:
+    line: int  # 1-based line in the file (the header is line 1)
+    site: str
+    phase: str
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+
+
+@dataclass(slots=True)
+class SitePreview:
+    headers: list[str]
+    mapping: dict[str, str]
+    rows: list[RowPreview]
+    sites: list[Site]
+    phases: list[Phase]
+    problems: list[str]  # file-level (missing required columns, …)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not any(r.problems for r in self.rows)
+
+    def text(self, limit: int = 50) -> str:
+        lines = [f"{len(self.rows)} row(s) → {len(self.sites)} site(s), "
+                 f"{len(self.phases)} phase(s)", "columns: " + ", ".join(
+                     f"{h} → {self.mapping.get(h, '(ignored)')}" for h in self.headers)]
+        lines += [f"  problem: {p}" for p in self.problems]
+        shown = 0
+        for row in self.rows:
+            for column, message in row.problems:
+                if shown < limit:
+                    lines.append(f"  line {row.line} ({row.site}/{row.phase}), {column}: "
+                                 f"{message}")
+                shown += 1
+        if shown > limit:
+            lines.append(f"  … and {shown - limit} more")
+        return "\n".join(lines)
+
+
+def read_csv_text(path: str | Path) -> str:
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise SiteImportError(f"{path.name} is {size:,} bytes; the limit is {MAX_BYTES:,}")
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SiteImportError(f"{path.name} is not UTF-8 text (byte {exc.start}); save it "
+                              "from the spreadsheet as 'CSV UTF-8'") from exc
+
+
+def preview(model: Model, text: str, mapping: dict[str, str] | None = None) -> SitePreview:
+    """Parse every row against ``model`` without changing it."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        return _preview(model, reader, mapping)
+    except csv.Error as exc:
+        raise SiteImportError(f"line {reader.line_num}: not readable as CSV ({exc})") from exc
+
+
+def _preview(model: Model, reader: csv.reader, mapping: dict[str, str] | None) -> SitePreview:
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise SiteImportError("the file is empty (no header row)") from None
+    chosen = dict(detect_mapping(headers))
+    if mapping:
+        unknown = [t for t in mapping.values() if t and t not in TARGETS]
+        if unknown:
+            raise SiteImportError(f"unknown target field(s) {', '.join(unknown)}; one of "
+                                  f"{', '.join(TARGETS)}")
+        chosen = {h: t for h, t in chosen.items() if t not in mapping.values()}
+        chosen.update({h: t for h, t in mapping.items() if t})
+    result = SitePreview(headers, chosen, [], [], [], [])
+    missing = [t for t in REQUIRED if t not in chosen.values()]
+    if missing:
+        result.problems.append(f"no column for {', '.join(missing)} (map one with --mapping)")
+        return result
+    _rows(model, reader, headers, chosen, result)
+    _check_against_model(model, result)
+    return result
+
+
+def _rows(model: Model, reader: csv.reader, headers: list[str], mapping: dict[str, str],
+          result: SitePreview) -> None:
+    sites: dict[str, Site] = {}
+    counts: dict[str, int] = {}
+    column_of = {t: h for h, t in mapping.items()}
+    for number, raw in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        if len(result.rows) >= MAX_ROWS:
+            result.problems.append(f"more than {MAX_ROWS:,} rows")
+            return
+        cells = dict(zip(headers, raw, strict=False))
+        values, problems = {}, []
+        for target, header in column_of.items():
+            text = (cells.get(header) or "").strip()
+            if not text:
+                if target in REQUIRED:
+                    problems.append((header, "is empty; this column is required"))
+                continue  # blank optional cell: the model's default
+            kind, name = ("site", target) if target in SITE_FIELDS else (
+                "phase", {"phase": "name", "phase_source": "source"}.get(target, target))
+            try:
+                values[target] = parse(kind, name, text)
+            except InputError as exc:
+                problems.append((header, str(exc)))
+        site_name = str(values.get("name") or "")
+        counts[site_name] = counts.get(site_name, 0) + 1
+        phase_name = str(values.get("phase") or f"Phase {counts[site_name]}")
+        row = RowPreview(number, site_name, phase_name, problems)
+        result.rows.append(row)
+        # Rows with problems still build (with defaults for the refused cells) so that the
+        # whole-model check below can report the rest of their problems in the same preview.
+        site_values = {f: values[f] for f in SITE_FIELDS if f in values and values[f] != ""}
+        site = sites.get(site_name)
+        if site is None:
+            site = Site(**{**site_values, "name": site_name})
+            sites[site_name] = site
+            result.sites.append(site)
+        else:
+            for f, v in site_values.items():
+                if f != "name" and getattr(site, f) != v:
+                    row.problems.append((column_of[f], f"differs from this site's first row "
+                                         f"({getattr(site, f)!r})"))
+        phase = {"site": site_name, "name": phase_name}
+        for target in PHASE_FIELDS[1:]:
+            if target in values and values[target] not in ("", None):
+                phase["source" if target == "phase_source" else target] = values[target]
+        result.phases.append(Phase(**phase))
+    existing = {s.name for s in model.sites}
+    for row in result.rows:
+        if row.site in existing:
+            row.problems.append((column_of["name"], f"site {row.site!r} is already in the "
+                                 "model (import adds new sites only)"))
+
+
+def _check_against_model(model: Model, result: SitePreview) -> None:
+    """Whole-model validation of the candidate, mapped back to CSV lines."""
+    if result.problems:
+        return
+    candidate = Model(model.settings, model.regions, model.accelerators,
+                      [*model.sites, *result.sites], [*model.phases, *result.phases],
+                      model.supply_lines, [])
+    line_of_site = {}
+    line_of_phase = {}
+    for row in result.rows:
+        line_of_site.setdefault(row.site, row)
+        line_of_phase[f"{row.site}/{row.phase}"] = row
+    for problem in validate(candidate):
+        row = (line_of_site.get(problem.key) if problem.entity == "site"
+               else line_of_phase.get(problem.key) if problem.entity == "phase" else None)
+        if row is not None:
+            column = next((h for h, t in result.mapping.items()
+                           if t == problem.field or (t == "phase" and problem.field == "name")),
+                          problem.field)
+            row.problems.append((column, problem.message))
+
+
+def apply(model: Model, result: SitePreview) -> None:
+    """Add the previewed sites and phases; refuses (changing nothing) if any row has a problem."""
+    if not result.ok:
+        raise SiteImportError("the CSV has problems; nothing was imported")
+    model.sites.extend(result.sites)
+    model.phases.extend(result.phases)
