@@ -97,7 +97,7 @@ def rows_to_model(rows: dict[str, list[dict[str, Any]]]) -> Model:
     for row in sorted(rows.get("scenarios", []), key=lambda r: r.get("position") or 0):
         model.scenarios.append(Scenario(
             name=_text(row["name"]), description=_text(row["description"]),
-            parent=row["parent"] or None,
+            parent=row["parent"],
         ))
     _scenario_children(model, rows)
     return model

@@ -8,9 +8,10 @@ target: a crash or ``kill -9`` at any instant leaves the old file or the new one
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import secrets
 import sqlite3
-import tempfile
 from pathlib import Path
 
 import sqlite_utils
@@ -20,6 +21,7 @@ from desktop_app.storage.codec import model_to_rows, rows_to_model
 from desktop_app.storage.errors import (
     CorruptDocument,
     DocumentError,
+    DocumentLocked,
     DocumentMissing,
     NewerVersion,
     NotAnAtlasFile,
@@ -68,7 +70,8 @@ def _check_header(path: Path) -> None:
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     page_count = int.from_bytes(header[28:32], "big")
-    if page_count and size < page_count * page_size:
+    valid_count = header[24:28] == header[92:96]  # else the header's page count is stale
+    if page_count and valid_count and size < page_count * page_size:
         raise CorruptDocument(
             f"{path.name} is truncated: {size:,} bytes of the {page_count * page_size:,} "
             "its header declares")
@@ -89,7 +92,8 @@ def _check_identity(path: Path, conn: sqlite3.Connection) -> int:
         raise CorruptDocument(f"{path.name} has no document version; it is damaged")
     check = conn.execute("PRAGMA quick_check").fetchone()[0]
     if check != "ok":
-        raise CorruptDocument(f"{path.name} is damaged ({check})")
+        detail = " ".join(line for line in check.splitlines() if not line.startswith("***"))
+        raise CorruptDocument(f"{path.name} is damaged ({detail or check})")
     return version
 
 
@@ -113,35 +117,51 @@ def write_model(model: Model, path: str | os.PathLike[str]) -> None:
     """Atomically replace ``path`` with the model (old file intact on any failure)."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".saving", dir=directory)
-    os.close(fd)
-    temp = Path(temp_name)
+    temp: Path | None = None
     try:
+        temp = _create_temp(path, directory)
         _write_database(model, temp)
         with temp.open("rb+") as f:
             os.fsync(f.fileno())
         if path.exists():
             with contextlib.suppress(OSError):
                 os.chmod(temp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
-        _fsync_directory(directory)
-    except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    except (OSError, sqlite3.Error, ValueError, OverflowError) as exc:
+        _discard(temp)
         raise SaveFailed(f"could not save {path.name}: {exc}; the previous file is unchanged") \
             from exc
     except BaseException:
+        _discard(temp)
+        raise
+    with contextlib.suppress(OSError):  # the new file is in place; durability is best effort
+        _fsync_directory(directory)
+
+
+def _create_temp(path: Path, directory: Path) -> Path:
+    """A new private file beside the target; the kernel applies the umask to its mode."""
+    for _ in range(100):
+        temp = directory / f".{path.name}.{secrets.token_hex(4)}.saving"
+        try:
+            fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return temp
+    raise OSError(f"cannot create a temporary file in {directory}")
+
+
+def _discard(temp: Path | None) -> None:
+    if temp is not None:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def remove_stale_temps(path: Path) -> None:
+    """Temp files of saves that were killed; call only while holding the document's lock."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.????????.saving"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def _write_database(model: Model, temp: Path) -> None:
@@ -176,6 +196,14 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+def _lock(path: Path) -> DocumentLock:
+    try:
+        return DocumentLock.acquire(path)
+    except OSError as exc:
+        raise DocumentError(f"cannot lock {path.name} for editing ({exc.strerror or exc}); "
+                            "open a copy or check the folder's permissions") from exc
+
+
 class Document:
     """An open document: the working model, where it lives, and its write lock."""
 
@@ -189,13 +217,17 @@ class Document:
     def open(cls, path: str | os.PathLike[str], *, lock: bool = True) -> Document:
         """Open for editing; with ``lock`` a second writer gets ``DocumentLocked``."""
         path = Path(path).absolute()
-        held = DocumentLock.acquire(path) if lock else None
+        if not path.is_file():
+            raise DocumentMissing(f"{path} does not exist or is not a file")
+        held = _lock(path) if lock else None
         try:
             model = read_model(path)
         except BaseException:
             if held:
                 held.release()
             raise
+        if held:
+            remove_stale_temps(path)
         return cls(model, path, held)
 
     @property
@@ -213,7 +245,14 @@ class Document:
         if path == self.path:
             self.save()
             return
-        new_lock = DocumentLock.acquire(path)
+        try:
+            new_lock = _lock(path)
+        except DocumentLocked:
+            raise
+        except DocumentError as exc:
+            raise SaveFailed(f"could not save {path.name}: {exc}; the previous file is "
+                             "unchanged") from exc
+        remove_stale_temps(path)
         try:
             write_model(self.model, path)
         except BaseException:

@@ -129,7 +129,9 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
         carbon_kg_per_mwh=cast(_per_sample(region["grid_carbon_kg_per_mwh"], 2)),
         supply=_supply(arrays, dt).astype(dtype),
         use_per_unit=cast(use[:, :, pa]),
-        cap_units=cast(_per_sample(region["supply_cap_units_per_year"], 2) * dt),
+        # inf × 0 (a multiplied "uncapped") is NaN: read it as uncapped again.
+        cap_units=cast(np.nan_to_num(_per_sample(region["supply_cap_units_per_year"], 2),
+                                     nan=np.inf) * dt),
         priority=region["allocation_priority"].reshape(-1)[:n_regions].astype(np.intp),
         region_of_phase=pr,
         membership=membership,
@@ -171,7 +173,7 @@ def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     delivered = np.zeros((t_count, samples, n_phases), dtype=dtype)
     backlog = np.zeros_like(delivered)
     requested = np.zeros_like(delivered)
-    retired = _initial_retirements(inp, demand, online, samples)
+    initial, retired = _initial_fleet(inp, demand, online, samples)
     bottleneck = np.full((samples, t_count), NO_BOTTLENECK, dtype=np.int8)
     deliverable = np.full((samples, t_count), np.inf)
     total_request = np.zeros((samples, t_count))
@@ -194,20 +196,32 @@ def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
         for life, phases in lives:
             if t + life < t_count:
                 retired[t + life][:, phases] += got[:, phases]
-    values = _aggregate(inp, demand, online, delivered, backlog, requested, retired, samples)
+    values = _aggregate(inp, demand, online, initial, delivered, backlog, requested, retired,
+                        samples)
     return values, bottleneck, deliverable, total_request
 
 
-def _initial_retirements(inp: KernelInputs, demand: np.ndarray, online: np.ndarray,
-                         samples: int) -> np.ndarray:
-    """(T, S, P) retirements of accelerators installed before the base period."""
+def _initial_fleet(inp: KernelInputs, demand: np.ndarray, online: np.ndarray,
+                   samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """Units installed before the base period, and their retirements (T, S, P) in the window.
+
+    Without replacement a cohort whose life ended before the base is gone; with replacement
+    the fleet has been renewed every ``life`` periods, so its next renewal falls in
+    ``0 .. life - 1``.
+    """
     retired = np.zeros((inp.n_periods, samples, demand.shape[1]), dtype=inp.dtype)
     before = online < 0
+    life = inp.life_periods[None, :]
+    if inp.replace_retired:
+        when = online + life * -(online // life)
+    else:
+        when = online + life
+        before = before & (when >= 0)
+    initial = np.where(before, demand, 0.0)
     if before.any():
-        when = online + inp.life_periods[None, :]
         for t in range(inp.n_periods):
             retired[t] += np.where(before & (when == t), demand, 0.0)
-    return retired
+    return initial, retired
 
 
 class _Allocator:
@@ -226,7 +240,7 @@ class _Allocator:
         none = np.full(self.samples, NO_BOTTLENECK, dtype=np.int8)
         if self.capped:
             by_region = request @ inp.membership
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 share = np.where(by_region > 0, np.minimum(1.0, inp.cap_units[:, :, t] / by_region),
                                  1.0)
             request = request * share[:, inp.region_of_phase]
@@ -235,7 +249,7 @@ class _Allocator:
         supply = np.broadcast_to(inp.supply[:, :, t], (self.samples, len(KINDS))).copy()
         total = request.sum(axis=1)
         need_all = np.einsum("sp,skp->sk", request, inp.use_per_unit)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ratios = np.where(need_all > 0, supply / need_all, np.inf)
             ratio_all = ratios.min(axis=1)
             deliverable = np.where(total > 0, total * ratio_all, np.inf)
@@ -249,7 +263,7 @@ class _Allocator:
         for tier in self.tiers:  # highest priority first; each takes what the last one left
             want = request[:, tier]
             need = np.einsum("sp,skp->sk", want, inp.use_per_unit[:, :, tier])
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 ratio = np.where(need > 0, supply / need, np.inf)
             fraction = np.minimum(1.0, ratio.min(axis=1))
             short = ratio.min(axis=1) < 1.0
@@ -257,17 +271,21 @@ class _Allocator:
                                ratio.argmin(axis=1), binding).astype(np.int8)
             got[:, tier] = want * fraction[:, None]
             supply = np.maximum(supply - need * fraction[:, None], 0.0)
+        # What was delivered plus what the leftover could still make at the overall mix
+        # (a priority tier on a wafer-light chip gets more units than the mix average).
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            left = np.where(need_all > 0, supply / need_all, np.inf).min(axis=1)
+            deliverable = np.where(total > 0, got.sum(axis=1) + total * left, np.inf)
         return got.astype(request.dtype, copy=False), binding, deliverable
 
 
-def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray,
+def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initial: np.ndarray,
                delivered: np.ndarray, backlog: np.ndarray, requested: np.ndarray,
                retired: np.ndarray, samples: int) -> np.ndarray:
     """Per-phase series → (S, metric, T, R)."""
     t_count = inp.n_periods
     t_axis = np.arange(t_count).reshape(-1, 1, 1)
-    before = (online < 0)
-    installed = np.cumsum(delivered - retired, axis=0) + np.where(before, demand, 0.0)
+    installed = np.cumsum(delivered - retired, axis=0) + initial
     with np.errstate(divide="ignore", invalid="ignore"):
         mw_per_unit = np.where(inp.demand_units > 0, inp.expected_mw / inp.demand_units, 0.0)
     online_mw = installed * mw_per_unit
