@@ -149,7 +149,8 @@ def _truncated_normal(rng: np.random.Generator, shape: tuple[int, ...], dtype: t
     if math.isinf(low) and math.isinf(high):
         return x
     for _ in range(100):  # redraw the few values outside the bounds
-        bad = (x <= low) | (x >= high)
+        bad = x <= low if math.isinf(high) else (x >= high if math.isinf(low)
+                                                  else (x <= low) | (x >= high))
         count = int(np.count_nonzero(bad))
         if not count:
             return x
@@ -166,7 +167,7 @@ def quantile(dist: Distribution, q: float) -> float:
     if kind == "uniform":
         return p[0] + q * (p[1] - p[0])
     if kind == "triangular":
-        return float(_triangular_from_uniform(np.array([q]), *p)[0])
+        return float(_triangular_from_uniform(np.array([q], dtype=np.float64), *p)[0])
     if kind == "lognormal":
         return p[0] * math.exp(p[1] * NormalDist().inv_cdf(q))
     if kind == "normal":

@@ -32,9 +32,9 @@ class KernelInputs:
     lead_periods: np.ndarray  # (S|1, P) int ≥ 1
     life_periods: np.ndarray  # (P,) int ≥ 1
     facility_capex_usd: np.ndarray  # (S|1, P) whole phase
-    energy_mwh_per_mw: np.ndarray  # (S|1, P, T) per period online
+    energy_mwh_per_mw: np.ndarray  # (T, S|1, P) per period online
     pflops_per_unit: np.ndarray  # (S|1, P)
-    price_usd: np.ndarray  # (S|1, P, T) unit price of the phase's accelerator
+    price_usd: np.ndarray  # (T, S|1, P) unit price of the phase's accelerator
     electricity_usd_per_mwh: np.ndarray  # (S|1, R, T)
     carbon_kg_per_mwh: np.ndarray  # (S|1, R, T)
     supply: np.ndarray  # (S|1, K, T) units of each kind per period; inf: no lines of that kind
@@ -96,10 +96,15 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
     life = np.maximum(1, _round_half_up(acc["service_life_years"] * periods.per_year))
     life = life.astype(np.intp)
 
-    hours = _setting(arrays, "hours_per_year", 2)
-    pue = _per_sample(effective(arrays, "site", "pue"), 1)[:, ps]
-    utilisation = _per_sample(site["utilisation"], 2)[:, ps, :]
-    energy = utilisation * (pue * dt)[:, :, None] * hours
+    # Built directly in (T, S|1, P) and in the kernel's dtype: no float64 (S, P, T) temporaries.
+    hours = _setting(arrays, "hours_per_year", 1)  # (S|1, 1)
+    pue_site = (_per_sample(effective(arrays, "site", "pue"), 1) * (hours * dt)).astype(dtype)
+    util_site = np.moveaxis(_per_sample(site["utilisation"], 2), -1, 0).astype(dtype)
+    if util_site.shape[1] == 1 and np.all(util_site == util_site[:1]):
+        energy = util_site[:1, :, ps] * pue_site[:, ps]  # the same every period
+        energy = np.broadcast_to(energy, (t_count, *energy.shape[1:]))
+    else:
+        energy = util_site[:, :, ps] * pue_site[None][:, :, ps]
 
     price = _per_sample(acc["unit_price_usd"], 2) * _growth(
         _per_sample(acc["price_change_per_year"], 2), dt)
@@ -122,16 +127,16 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
         life_periods=life[pa],
         facility_capex_usd=cast(expected_mw * _per_sample(
             effective(arrays, "phase", "facility_capex_usd_per_mw"), 1)),
-        energy_mwh_per_mw=cast(energy),
+        energy_mwh_per_mw=energy,
         pflops_per_unit=cast(_per_sample(acc["pflops_dense"], 1)[:, pa]),
-        price_usd=cast(price[:, pa, :]),
+        price_usd=np.moveaxis(price.astype(dtype), -1, 0)[:, :, pa],
         electricity_usd_per_mwh=cast(electricity),
         carbon_kg_per_mwh=cast(_per_sample(region["grid_carbon_kg_per_mwh"], 2)),
         supply=_supply(arrays, dt).astype(dtype),
         use_per_unit=cast(use[:, :, pa]),
         # inf × 0 (a multiplied "uncapped") is NaN: read it as uncapped again.
         cap_units=cast(np.nan_to_num(_per_sample(region["supply_cap_units_per_year"], 2),
-                                     nan=np.inf) * dt),
+                                     nan=np.inf, posinf=np.inf) * dt),
         priority=region["allocation_priority"].reshape(-1)[:n_regions].astype(np.intp),
         region_of_phase=pr,
         membership=membership,
@@ -162,8 +167,8 @@ def _supply(arrays: ModelArrays, dt: float) -> np.ndarray:
 def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Project; returns values (S, metric, T, R), bottleneck (S, T), supply and requests (S, T)."""
     samples = max(a.shape[0] for a in (inp.expected_mw, inp.demand_units, inp.online_period,
-                                       inp.supply, inp.use_per_unit, inp.price_usd,
-                                       inp.energy_mwh_per_mw, inp.cap_units))
+                                       inp.supply, inp.use_per_unit, inp.cap_units))
+    samples = max(samples, inp.price_usd.shape[1], inp.energy_mwh_per_mw.shape[1])
     n_phases = inp.demand_units.shape[1]
     t_count = inp.n_periods
     dtype = inp.dtype
@@ -233,6 +238,7 @@ class _Allocator:
         self.constrained = bool(np.isfinite(inp.supply).any())
         tiers = sorted(set(inp.priority.tolist()), reverse=True)
         self.tiers = [np.flatnonzero(inp.priority[inp.region_of_phase] == p) for p in tiers]
+        self.tier_use = [np.ascontiguousarray(inp.use_per_unit[:, :, tier]) for tier in self.tiers]
         self.samples = samples
 
     def __call__(self, request: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -260,9 +266,10 @@ class _Allocator:
             return request * fraction[:, None].astype(request.dtype), binding, deliverable
         got = np.zeros_like(request)
         binding = none.copy()
-        for tier in self.tiers:  # highest priority first; each takes what the last one left
+        # highest priority first; each takes what the last one left
+        for tier, use in zip(self.tiers, self.tier_use, strict=True):
             want = request[:, tier]
-            need = np.einsum("sp,skp->sk", want, inp.use_per_unit[:, :, tier])
+            need = np.einsum("sp,skp->sk", want, use)
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 ratio = np.where(need > 0, supply / need, np.inf)
             fraction = np.minimum(1.0, ratio.min(axis=1))
@@ -282,34 +289,53 @@ class _Allocator:
 def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initial: np.ndarray,
                delivered: np.ndarray, backlog: np.ndarray, requested: np.ndarray,
                retired: np.ndarray, samples: int) -> np.ndarray:
-    """Per-phase series → (S, metric, T, R)."""
+    """Per-phase series → (S, metric, T, R).
+
+    Each quantity goes to regions (one matrix product) as soon as it is computed, in the kernel's
+    dtype, through one reused (T, S, P) scratch buffer: no (T, S, Q, P) stack, no float64 copy.
+    """
     t_count = inp.n_periods
+    dtype = inp.dtype
+    index = {name: i for i, name in enumerate(_PHASE_QUANTITIES)}
+    q = np.empty((t_count, samples, len(_PHASE_QUANTITIES), inp.membership.shape[1]), dtype)
+
+    def put(name: str, per_phase: np.ndarray) -> None:
+        q[:, :, index[name]] = per_phase @ inp.membership
+
     t_axis = np.arange(t_count).reshape(-1, 1, 1)
-    installed = np.cumsum(delivered - retired, axis=0) + initial
+    installed = np.subtract(delivered, retired)
+    for t in range(1, t_count):  # np.cumsum(axis=0) is ~25× slower on a 6-long leading axis
+        installed[t] += installed[t - 1]
+    installed += initial.astype(dtype, copy=False)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mw_per_unit = np.where(inp.demand_units > 0, inp.expected_mw / inp.demand_units, 0.0)
-    online_mw = installed * mw_per_unit
-    planned_mw = np.where(online[None] <= t_axis, inp.expected_mw[None], 0.0)
+        mw_per_unit = np.where(inp.demand_units > 0, inp.expected_mw / inp.demand_units,
+                               0).astype(dtype, copy=False)
+    put("accelerators_installed", installed)
+    put("accelerators_delivered", delivered)
+    put("backlog", backlog)
+    scratch = np.empty_like(delivered)
+    put("installed_pflops", np.multiply(installed, inp.pflops_per_unit, out=scratch))
+    put("online_mw", np.multiply(installed, mw_per_unit, out=scratch))
+    put("energy_mwh", np.multiply(scratch, inp.energy_mwh_per_mw, out=scratch))
+    np.copyto(scratch, requested)  # demanded = requested − backlog carried in
+    scratch[1:] -= backlog[:-1]
+    put("accelerators_demanded", scratch)
+    put("planned_mw", np.multiply(online[None] <= t_axis, inp.expected_mw[None], out=scratch))
     start = online - inp.lead_periods
     building = (t_axis >= start[None]) & (t_axis < online[None])
-    lead = inp.lead_periods[None]
-    facility = np.where(building, (inp.facility_capex_usd / inp.lead_periods)[None], 0.0)
-    price = np.moveaxis(inp.price_usd, -1, 0)  # (T, S|1, P)
+    lead = inp.lead_periods.astype(dtype)
+    put("facility_capex_usd",
+        np.multiply(building, (inp.facility_capex_usd / lead)[None], out=scratch))
     if inp.it_capex_with_facility:
         # Bought with the building (backlog deliveries are prepaid); replacements when due.
-        it_capex = np.where(building, demand[None] * price / lead, 0.0)
+        np.multiply(building, (demand / lead)[None], out=scratch)
+        scratch *= inp.price_usd
         if inp.replace_retired:
-            it_capex = it_capex + retired * price
+            scratch += retired * inp.price_usd
     else:
-        it_capex = delivered * price
-    energy = online_mw * np.moveaxis(inp.energy_mwh_per_mw, -1, 0)
-    demanded = requested - np.concatenate([np.zeros_like(backlog[:1]), backlog[:-1]])
-    stacked = np.stack(np.broadcast_arrays(
-        planned_mw, online_mw, demanded, delivered, installed,
-        installed * inp.pflops_per_unit[None], backlog, facility, it_capex, energy), axis=2)
-    by_region = stacked.astype(inp.dtype, copy=False) @ inp.membership  # (T, S, Q, R)
-    by_region = np.moveaxis(by_region, 0, 2)  # (S, Q, T, R)
-    return _region_metrics(inp, by_region, samples)
+        np.multiply(delivered, inp.price_usd, out=scratch)
+    put("it_capex_usd", scratch)
+    return _region_metrics(inp, np.moveaxis(q, 0, 2), samples)  # (S, Q, T, R)
 
 
 def _region_metrics(inp: KernelInputs, q: np.ndarray, samples: int) -> np.ndarray:

@@ -25,7 +25,7 @@ from desktop_app.core.model import Correlation, Model, Override, Scenario, Uncer
 
 Progress = Callable[[float], None]
 CancelCheck = Callable[[], bool]
-CHUNK_BYTES = 48 * 2**20
+CHUNK_BYTES = 24 * 2**20
 
 
 class Cancelled(Exception):

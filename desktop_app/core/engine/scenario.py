@@ -87,20 +87,30 @@ def apply_values(arrays: ModelArrays, selector: str, field: str, operation: str,
     chosen[rows] = True
     if series:
         chosen = chosen[:, None] & arrays.periods.mask(year_from, year_to)[None, :]
-    values = np.asarray(values, dtype=np.float64)
     if sampled:
+        # Keep the draws' dtype (float32 in Monte Carlo): a float64 upcast doubles the work.
+        values = np.asarray(values)
+        current = current.astype(values.dtype, copy=False)
         samples = values.shape[0]
-        if values.ndim == 2:  # one draw per selected row → scatter into all rows
+        if values.ndim == 2 and rows.size < n_rows:  # a draw per selected row → all rows
             full = np.zeros((samples, n_rows), dtype=values.dtype)
             full[:, rows] = values
             values = full
-        else:
+        elif values.ndim == 1:
             values = values.reshape(samples, 1)
         if series:
             values = values[:, :, None]
         if current.ndim == base_ndim:
             current = current[None, ...]
-    table.fields[target] = np.where(chosen, _operate(operation, current, values), current)
+    else:
+        values = np.asarray(values, dtype=np.float64)
+    updated = _operate(operation, current, values)
+    if chosen.all():  # every row and period: no blend needed
+        shape = np.broadcast_shapes(updated.shape, current.shape)
+        table.fields[target] = np.broadcast_to(updated, shape) if updated.shape != shape \
+            else updated
+    else:
+        table.fields[target] = np.where(chosen, updated, current)
 
 
 def _operate(operation: str, current: np.ndarray, value: np.ndarray) -> np.ndarray:
