@@ -43,9 +43,21 @@ class Projector:
     def __init__(self, model: Model) -> None:
         self.model = model
         self._base: ModelArrays | None = None
+        self._base_hash = ""
 
     def invalidate(self) -> None:
         self._base = None
+        self._base_hash = ""
+
+    def chain_hash(self, chain: list[Scenario]) -> str:
+        """Hash of the inputs as base-model hash + the chain's edits (the base hashes once)."""
+        if not self._base_hash:
+            self._base_hash = input_hash(self.base)
+        digest = hashlib.blake2b(self._base_hash.encode(), digest_size=16)
+        for scenario in chain:
+            digest.update(repr([(o.selector, o.field, str(o.operation), float(o.value),
+                                 o.year_from, o.year_to) for o in scenario.overrides]).encode())
+        return digest.hexdigest()
 
     @property
     def base(self) -> ModelArrays:
@@ -61,15 +73,18 @@ class Projector:
         return apply_scenario(self.base, chain)
 
     def project(self, scenario: str | None, extra: list[Override] | None = None) -> Projection:
-        arrays = self.arrays(scenario, extra)
-        return projection_of(arrays, scenario or "(model)")
+        chain = scenario_chain(self.model, scenario)
+        if extra:
+            chain = [*chain, Scenario("(drivers)", overrides=list(extra))]
+        arrays = apply_scenario(self.base, chain)
+        return projection_of(arrays, scenario or "(model)", self.chain_hash(chain))
 
 
-def projection_of(arrays: ModelArrays, scenario: str) -> Projection:
+def projection_of(arrays: ModelArrays, scenario: str, hashed: str | None = None) -> Projection:
     values, bottleneck, supply, requested = run(derive(arrays, np.float64))
     periods = arrays.periods
     return Projection(
-        info=RunInfo(ENGINE_VERSION, input_hash(arrays), scenario),
+        info=RunInfo(ENGINE_VERSION, hashed or input_hash(arrays), scenario),
         period_labels=periods.labels,
         period_years=periods.years,
         period_length_years=periods.length_years,
