@@ -82,7 +82,7 @@ def test_issues_panel_reacts_to_an_invalid_value_and_points_at_the_cell(qtbot, w
     problem = issues.model.problem(0)
     assert (problem.entity, problem.key, problem.field) == ("site", SITE, "utilisation")
     offending = cell(sites, SITE, "utilisation")
-    assert "between 0 and 1" in offending.data(Qt.ItemDataRole.ToolTipRole)
+    assert "between 0 % and 100 %" in offending.data(Qt.ItemDataRole.ToolTipRole)
     assert offending.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert "1 problem" in window.problem_label.text()
 

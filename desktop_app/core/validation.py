@@ -73,7 +73,14 @@ class _Checker:
             self.add(entity, key, name, f"{what or 'must be'} ≤ {high:g} (got {value:g})")
 
     def share(self, entity: str, key: str, row: object, name: str) -> None:
-        self.number(entity, key, row, name, low=0, high=1, what="must be between 0 and 1:")
+        """Shares and probabilities, worded in percent as the editors show them."""
+        value = getattr(row, name)
+        if isinstance(value, int | float) and not isinstance(value, bool) \
+                and math.isfinite(value) and not 0 <= value <= 1:
+            self.add(entity, key, name, f"must be between 0 % and 100 % (got {value:.4g} = "
+                                        f"{100 * value:.4g} %)")
+            return
+        self.number(entity, key, row, name, low=0, high=1)
 
     def year(self, entity: str, key: str, row: object, name: str) -> None:
         value = getattr(row, name)
