@@ -11,9 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop_app.core.engine import unconstrained
 from desktop_app.core.engine.arrays import KINDS, ModelArrays
 from desktop_app.core.engine.result import METRIC_INDEX, METRICS, NO_BOTTLENECK
 from desktop_app.core.engine.scenario import effective
+
+FAST_PATH = True  # tests switch it off to hold the bucketed path equal to the general one
 
 # Order of the per-phase quantities aggregated by region in one matrix product.
 _PHASE_QUANTITIES = ("planned_mw", "online_mw", "accelerators_demanded",
@@ -129,7 +132,7 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
             effective(arrays, "phase", "facility_capex_usd_per_mw"), 1)),
         energy_mwh_per_mw=energy,
         pflops_per_unit=cast(_per_sample(acc["pflops_dense"], 1)[:, pa]),
-        price_usd=np.moveaxis(price.astype(dtype), -1, 0)[:, :, pa],
+        price_usd=np.ascontiguousarray(np.moveaxis(price.astype(dtype), -1, 0)[:, :, pa]),
         electricity_usd_per_mwh=cast(electricity),
         carbon_kg_per_mwh=cast(_per_sample(region["grid_carbon_kg_per_mwh"], 2)),
         supply=_supply(arrays, dt).astype(dtype),
@@ -169,6 +172,8 @@ def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     samples = max(a.shape[0] for a in (inp.expected_mw, inp.demand_units, inp.online_period,
                                        inp.supply, inp.use_per_unit, inp.cap_units))
     samples = max(samples, inp.price_usd.shape[1], inp.energy_mwh_per_mw.shape[1])
+    if FAST_PATH and unconstrained.applies(inp):
+        return unconstrained.run(inp, samples)
     n_phases = inp.demand_units.shape[1]
     t_count = inp.n_periods
     dtype = inp.dtype

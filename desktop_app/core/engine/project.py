@@ -49,6 +49,13 @@ class Projector:
         self._base = None
         self._base_hash = ""
 
+    def sharing_base(self, model: Model) -> Projector:
+        """A projector of ``model`` — the same rows with other scenarios (a slider preview of
+        ``core.drivers.with_driver_values``) — that reuses this one's compiled base."""
+        other = Projector(model)
+        other._base, other._base_hash = self.base, self._base_hash
+        return other
+
     def chain_hash(self, chain: list[Scenario]) -> str:
         """Hash of the inputs as base-model hash + the chain's edits (the base hashes once)."""
         if not self._base_hash:

@@ -117,7 +117,8 @@ def _operate(operation: str, current: np.ndarray, value: np.ndarray) -> np.ndarr
     if operation == Operation.SET:
         return np.broadcast_to(value, np.broadcast_shapes(current.shape, value.shape))
     if operation == Operation.MULTIPLY:
-        return current * value
+        with np.errstate(invalid="ignore"):  # inf × 0 (an uncapped cap × 0) reads as uncapped
+            return current * value
     if operation == Operation.ADD:
         return current + value
     raise ScenarioError(f"unknown operation {operation!r}")
