@@ -305,7 +305,9 @@ def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initia
     q = np.empty((t_count, samples, len(_PHASE_QUANTITIES), inp.membership.shape[1]), dtype)
 
     def put(name: str, per_phase: np.ndarray) -> None:
-        q[:, :, index[name]] = per_phase @ inp.membership
+        # One (T·S, P) × (P, R) product: a stacked (T, S, P) @ (P, R) runs T small ones.
+        flat = np.ascontiguousarray(per_phase).reshape(-1, per_phase.shape[-1])
+        q[:, :, index[name]] = (flat @ inp.membership).reshape(t_count, samples, -1)
 
     t_axis = np.arange(t_count).reshape(-1, 1, 1)
     installed = np.subtract(delivered, retired)
