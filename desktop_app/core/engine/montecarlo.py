@@ -18,6 +18,7 @@ from desktop_app.core import distributions
 from desktop_app.core.engine.arrays import KINDS, ModelArrays, compile_model
 from desktop_app.core.engine.correlation import iman_conover
 from desktop_app.core.engine.kernel import derive, run
+from desktop_app.core.engine.memory import tune_allocator
 from desktop_app.core.engine.project import ENGINE_VERSION, input_hash
 from desktop_app.core.engine.result import METRICS, MonteCarloResult, RunInfo
 from desktop_app.core.engine.scenario import apply_scenario, apply_values, scenario_chain
@@ -183,6 +184,7 @@ def run_monte_carlo(model: Model, scenario: str, samples: int | None = None,
     ``progress`` gets the share done (0..1) after each chunk; ``should_cancel`` is polled
     between chunks and makes the run raise ``Cancelled``.
     """
+    tune_allocator()
     plan = plan_run(model, scenario, samples, seed, extra, base)
     assembler = Assembler(plan)
     for index in range(plan.chunk_count):
