@@ -3,10 +3,21 @@
     make screenshots
     (or: QT_QPA_PLATFORM=offscreen .venv/bin/python build_scripts/screenshots.py)
 
-Writes ``docs/screenshot-main.png`` (the sample, a site and its phases selected) and
+Writes ``docs/screenshot-main.png`` (the sample, a site and its phases selected),
 ``docs/screenshot-issues.png`` (two invalid values typed in, the issues panel listing them and
-the first one's cell selected). Settings and recovery files go to a throw-away folder so a
-developer's saved layout never leaks into the pictures.
+the first one's cell selected), and the dashboard on a fresh copy of the sample:
+
+* ``docs/screenshot-dashboard.png``: deterministic, after the packaging-supply lever was set to
+  −20 % for 2026 (packaging binds that year), the mouse over 2026 of the spend plot;
+* ``docs/screenshot-dashboard-mc.png``: after a 10,000-sample Monte Carlo run (P10–P90 band,
+  rank correlations on the tornado, samples/seed/standard error in the status bar);
+* ``docs/screenshot-compare.png``: the scenario comparison shown alone, the Scenarios panel
+  with the four sample scenarios ticked;
+* ``docs/screenshot-tornado.png``: the tornado of 2030 spend shown alone, with the Monte Carlo
+  rank correlations, the mouse over its widest bar.
+
+Settings and recovery files go to a throw-away folder so a developer's saved layout never leaks
+into the pictures.
 """
 
 from __future__ import annotations
@@ -67,9 +78,76 @@ def main() -> int:
     window.editors["site"].view.clearSelection()
     _settle(app, 0.3)
     _save(window, out / "screenshot-issues.png")
+    dashboard_shots(app, window, out)
     window.session.stack.setClean()  # close without the unsaved-changes prompt
     window.close()
     return 0
+
+
+def dashboard_shots(app: object, window: object, out: Path) -> None:
+    """The four dashboard pictures, on a fresh sample (the issues shot left bad values)."""
+    window.documents.new_sample(confirm=False)  # type: ignore[attr-defined]
+    dashboard = window.dashboard  # type: ignore[attr-defined]
+    window.docks["drivers"].raise_()  # type: ignore[attr-defined]
+    window.docks["navigator"].raise_()  # type: ignore[attr-defined]
+    _settle(app, 0.5)
+    dashboard.controller.wait()
+    drivers = dashboard.drivers_panel
+    for combo in (drivers.year_from, drivers.year_to):
+        combo.setCurrentIndex(combo.findData(2026))
+    drivers.commit("packaging_change", -20.0)  # as letting go of the slider at −20 % does
+    dashboard.controller.wait()
+    _settle(app, 0.4)
+    spend = dashboard.panels["spend-by-region"]
+    hover(app, spend, spend.labels.index("2026"), 40.0)
+    _save(window, out / "screenshot-dashboard.png")
+    hover(app, None, 0, 0)
+
+    mc = dashboard.monte_carlo
+    mc.run()
+    while mc.running:
+        _settle(app, 0.05)
+    _settle(app, 0.3)
+    dashboard.controller.wait()
+    _settle(app, 0.4)
+    _save(window, out / "screenshot-dashboard-mc.png")
+
+    window.docks["scenarios"].raise_()  # type: ignore[attr-defined]
+    dashboard.show_alone("scenario-comparison")
+    _settle(app, 0.4)
+    compare = dashboard.panels["scenario-comparison"]
+    hover(app, compare, compare.labels.index("2027"), 100.0)
+    _save(window, out / "screenshot-compare.png")
+    hover(app, None, 0, 0)
+
+    window.docks["drivers"].raise_()  # type: ignore[attr-defined]
+    dashboard.show_alone("tornado")
+    _settle(app, 0.4)
+    tornado = dashboard.panels["tornado"]
+    widest = tornado.tornado.bars[0]
+    hover(app, tornado, tornado.scale(widest.high_output) - 0.5, len(tornado.labels) - 1)
+    _save(window, out / "screenshot-tornado.png")
+    hover(app, None, 0, 0)
+    dashboard.show_alone(None)
+
+
+def hover(app: object, panel: object, x: float, y: float) -> None:
+    """Put the mouse over data point (x, y) of ``panel`` (None: off the plots)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    if panel is None:
+        QTest.mouseMove(QApplication.activeWindow(), QPoint(5, 5))
+        _settle(app, 0.1)
+        return
+    _settle(app, 0.05)
+    view = panel.item.getViewBox()  # type: ignore[attr-defined]
+    point = panel.plot.mapFromScene(view.mapViewToScene(QPointF(x, y)))  # type: ignore
+    viewport = panel.plot.viewport()  # type: ignore[attr-defined]
+    QTest.mouseMove(viewport, QPoint(point.x() + 1, point.y() + 1))
+    QTest.mouseMove(viewport, QPoint(point.x(), point.y()))
+    _settle(app, 0.2)
 
 
 def type_into(window: object, kind: str, uid: int, field: str, text: str) -> None:

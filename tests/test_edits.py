@@ -11,6 +11,7 @@ from desktop_app.core.edits import (
     Batch,
     InsertRows,
     ModelEvents,
+    PutScenario,
     RemoveRows,
     RowsChanged,
     RowsInserted,
@@ -149,6 +150,30 @@ def test_batch_is_one_reversible_step(recorded):
     batch = Batch([SetField("site", s.uid, "utilisation", 0.5) for s in model.sites]
                   + [RemoveRows("phase", [model.phases[1].uid])])
     assert_round_trip(model, batch, events)
+
+
+def test_put_scenario_adds_or_replaces_in_place(recorded):
+    events, seen = recorded
+    model = small_model()
+    added = PutScenario(Scenario("Imported", parent="Base"))
+    added.apply(model, events)
+    assert [s.name for s in model.scenarios] == ["Base", "Child", "Imported"]
+    assert seen[-1] == RowsInserted("scenario", (2,))
+    added.revert(model, events)
+    assert_round_trip(model, added, events)
+    assert_round_trip(model, PutScenario(Scenario("First"), position=0), events)
+
+    old_base = model.scenarios[0]
+    new_base = Scenario("Base", description="from a colleague")
+    replace = PutScenario(new_base)
+    replace.apply(model, events)
+    assert [s.name for s in model.scenarios] == ["Base", "Child"]
+    assert model.scenarios[0] is new_base
+    assert seen[-2:] == [RowsRemoved("scenario", (0,), (old_base.uid,)),
+                         RowsInserted("scenario", (0,))]
+    replace.revert(model, events)
+    assert model.scenarios[0] is old_base
+    assert_round_trip(model, replace, events)
 
 
 def test_muted_events_are_silent(recorded):

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from desktop_app.cli import main
 from desktop_app.core.sample import build_sample_model
-from desktop_app.core.site_import import SiteImportError, apply, detect_mapping, preview
+from desktop_app.core.site_import import (
+    SiteImportError,
+    apply,
+    detect_mapping,
+    preview,
+    read_table,
+)
 from desktop_app.storage.document import read_model, write_model
 
 GOOD = """Site,Operator,Country,Status,GPU,PUE,Utilization,Phase,Capacity (MW),Online,Quarter
@@ -72,6 +78,21 @@ def test_existing_site_and_missing_columns(model) -> None:
     mapped = preview(model, "Site,Country,GPU,Online,Size\nA,US,B200,2027,5 MW\n",
                      {"Size": "capacity_mw"})
     assert mapped.ok and mapped.phases[0].capacity_mw == 5.0
+
+
+def test_a_column_mapped_to_nothing_is_ignored(model) -> None:
+    result = preview(model, GOOD, {"PUE": "", "Utilization": ""})
+    assert result.ok, result.text()
+    assert "PUE" not in result.mapping and "Utilization" not in result.mapping
+    assert result.sites[0].pue is None and result.sites[0].utilisation == 0.7
+
+
+def test_read_table_numbers_rows_like_the_preview(model) -> None:
+    text = "Site;Country;GPU;MW;Online\nA;US;B200;5;2027\n;;;;\nB;US;B200;-1;2027\n"
+    headers, rows = read_table(text)
+    assert headers == ["Site", "Country", "GPU", "MW", "Online"]
+    assert [n for n, _ in rows] == [r.line for r in preview(model, text).rows] == [2, 4]
+    assert rows[1][1][3] == "-1"
 
 
 def _digest(path: Path) -> str:

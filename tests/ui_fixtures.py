@@ -17,7 +17,9 @@ from desktop_app.ui import dialogs
 from desktop_app.ui.main_window import QAtlasMainWindow
 
 DIALOGS = ("ask_save_changes", "ask_recover", "ask_revert", "get_open_path", "get_save_path",
-           "show_error", "show_paste_rejected", "show_about")
+           "show_error", "show_paste_rejected", "show_about", "get_scenario_import_path",
+           "get_scenario_export_path", "ask_scenario_to_export", "get_sites_csv_path",
+           "get_results_export_path", "get_export_path")
 
 
 class DialogAnswers:

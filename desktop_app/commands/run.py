@@ -13,10 +13,9 @@ from desktop_app.commands.progress import ProgressBar
 from desktop_app.core.engine.montecarlo import run_monte_carlo
 from desktop_app.core.engine.project import Projector
 from desktop_app.core.engine.result import MonteCarloResult
-from desktop_app.core.engine.scenario import scenario_chain
 from desktop_app.core.engine.sensitivity import output_value
 from desktop_app.core.model import Model, PeriodKind
-from desktop_app.core.results_io import ScenarioRun, write_results
+from desktop_app.core.results_io import ScenarioRun, scenario_inputs, write_results
 from desktop_app.core.validation import validate
 
 SUMMARY = (("total_spend_usd", "Total compute spend", 1e9, "USD B"),
@@ -58,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             print_summary(result)
     if args.out:
         try:
-            write_results(runs, args.out, _inputs(model, names))
+            write_results(runs, args.out, scenario_inputs(model, names))
         except (OSError, ValueError) as exc:
             print(f"compute-atlas: cannot write {args.out}: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -79,30 +78,6 @@ def _run_one(model: Model, scenario: str, samples: int, seed: int | None) -> Sce
         finally:
             bar.close()
     return ScenarioRun(projection, monte_carlo)
-
-
-def _inputs(model: Model, names: list[str]) -> list[dict]:
-    """The overrides and uncertainties each run applied (the XLSX/JSON "inputs" sheet)."""
-    rows = []
-    for name in names:
-        for scenario in scenario_chain(model, name):
-            for o in scenario.overrides:
-                rows.append({"run": name, "from scenario": scenario.name, "type": "override",
-                             "selector": o.selector, "field": o.field,
-                             "operation": str(o.operation), "value": str(o.value),
-                             "years": _years(o.year_from, o.year_to), "note": o.note})
-            for u in scenario.uncertainties:
-                rows.append({"run": name, "from scenario": scenario.name, "type": "uncertainty",
-                             "selector": u.selector, "field": u.field,
-                             "operation": str(u.operation), "value": str(u.distribution),
-                             "years": "", "note": "per entity" if u.per_entity else "shared"})
-    return rows
-
-
-def _years(first: int | None, last: int | None) -> str:
-    if first is None and last is None:
-        return ""
-    return f"{first or ''}–{last or ''}"
 
 
 def print_summary(result: ScenarioRun, stream=None) -> None:

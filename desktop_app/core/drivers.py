@@ -7,7 +7,7 @@ slider did — there is no hidden state beside the scenario.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desktop_app.core.model import Model, Operation, Override, Scenario
 
@@ -97,3 +97,20 @@ def with_driver(scenario: Scenario, overrides: list[Override], driver_id: str) -
     positions = [i for i, o in enumerate(scenario.overrides) if o.note == note]
     at = positions[0] if positions else len(kept)
     return kept[:at] + overrides + kept[at:]
+
+
+def with_driver_values(model: Model, scenario_name: str, values: dict[str, float],
+                       years: tuple[int | None, int | None] = (None, None)) -> Model:
+    """``model`` as it would read with ``scenario_name``'s drivers at ``values`` — a slider's
+    preview while it is dragged. The model is not touched: the result shares every row with it
+    but holds a changed copy of that one scenario (its other drivers' overrides stay)."""
+    scenario = model.scenario(scenario_name)
+    if scenario is None or not values:
+        return model
+    overrides = scenario.overrides
+    for driver_id, value in values.items():
+        current = replace(scenario, overrides=overrides)
+        overrides = with_driver(current, overrides_for(model, driver_id, value, years),
+                                driver_id)
+    changed = replace(scenario, overrides=overrides)
+    return replace(model, scenarios=[changed if s is scenario else s for s in model.scenarios])

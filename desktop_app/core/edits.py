@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop_app.core.model import Model, Phase, new_uid
+from desktop_app.core.model import Model, Phase, Scenario, new_uid
 from desktop_app.core.selectors import SelectorError, parse_selector
 from desktop_app.core.validation import Problem, validate
 
@@ -305,6 +305,29 @@ class Batch(Edit):
             edit.revert(model, events)
 
 
+@dataclass
+class PutScenario(Edit):
+    """Add ``scenario``, or put it in the place of the scenario of the same name (an import
+    that replaces): one step either way. A new name goes at ``position`` (None: the end)."""
+
+    scenario: Scenario
+    position: int | None = None
+    _replaced: list[tuple[int, Any]] = field(default_factory=list, repr=False)
+
+    def apply(self, model: Model, events: ModelEvents) -> None:
+        items = model.scenarios
+        old = next(((i, s) for i, s in enumerate(items)
+                    if s.name == self.scenario.name and s is not self.scenario), None)
+        self._replaced = _remove(model, events, "scenario", [old[1]]) if old else []
+        at = old[0] if old else len(items) if self.position is None else self.position
+        InsertRows("scenario", [(at, self.scenario)]).apply(model, events)
+
+    def revert(self, model: Model, events: ModelEvents) -> None:
+        _remove(model, events, "scenario", [self.scenario])
+        if self._replaced:
+            InsertRows("scenario", self._replaced).apply(model, events)
+
+
 # --- building rows --------------------------------------------------------------------------
 
 def unique_key(taken: set[str], base: str) -> str:
@@ -408,3 +431,9 @@ def check_rows(model: Model, kind: str, rows: Sequence[Any]) -> list[Problem]:
         wanted = {r.site for r in rows}
         slim.sites = [s for s in model.sites if s.name in wanted]
     return [p for p in validate(slim) if p.entity == kind and p.key in touched]
+
+
+def set_overrides(scenario: Scenario, overrides: Sequence[Any]) -> Edit:
+    """Replace ``scenario``'s override list as one step (a driver slider let go): undo puts
+    the previous list back, object for object. Views hear ``RowsChanged(scenario, overrides)``."""
+    return SetField("scenario", scenario.uid, "overrides", list(overrides))

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from desktop_app.core.engine.result import METRICS, MonteCarloResult, Projection
+from desktop_app.core.engine.scenario import scenario_chain
+from desktop_app.core.model import Model
 
 ALL_REGIONS = "ALL"
 PERCENTILES = (10, 50, 90)
@@ -67,6 +69,30 @@ def metadata(runs: list[ScenarioRun]) -> list[dict[str, Any]]:
                                                      run.projection.bottleneck_names(),
                                                      strict=True))})
     return out
+
+
+def scenario_inputs(model: Model, names: list[str]) -> list[dict[str, Any]]:
+    """The overrides and uncertainties each run applied (the XLSX/JSON "inputs" sheet)."""
+    rows = []
+    for name in names:
+        for scenario in scenario_chain(model, name):
+            for o in scenario.overrides:
+                rows.append({"run": name, "from scenario": scenario.name, "type": "override",
+                             "selector": o.selector, "field": o.field,
+                             "operation": str(o.operation), "value": str(o.value),
+                             "years": _years(o.year_from, o.year_to), "note": o.note})
+            for u in scenario.uncertainties:
+                rows.append({"run": name, "from scenario": scenario.name, "type": "uncertainty",
+                             "selector": u.selector, "field": u.field,
+                             "operation": str(u.operation), "value": str(u.distribution),
+                             "years": "", "note": "per entity" if u.per_entity else "shared"})
+    return rows
+
+
+def _years(first: int | None, last: int | None) -> str:
+    if first is None and last is None:
+        return ""
+    return f"{first or ''}–{last or ''}"
 
 
 def write_results(runs: list[ScenarioRun], path: str | os.PathLike[str],

@@ -98,8 +98,9 @@ def _sort(report: ImportReport, key: str, description: str, by_item: dict[str, l
         report.applicable.append(description)
 
 
-def apply_import(model: Model, report: ImportReport, partial: bool = False) -> Scenario:
-    """Add (or replace) the scenario; with ``partial`` drop what cannot be resolved."""
+def imported_scenario(report: ImportReport, partial: bool = False) -> Scenario:
+    """The scenario an import adds, without adding it (the desktop app adds it as an undoable
+    edit); raises ``ImportRefused`` when ``apply_import`` would refuse."""
     if report.clash and not report.replace:
         raise ImportRefused(f"a scenario named {report.target_name!r} exists; import it under "
                             "another name or replace it")
@@ -108,6 +109,12 @@ def apply_import(model: Model, report: ImportReport, partial: bool = False) -> S
                             "be resolved in this model; nothing was imported")
     imported = _resolved_part(report) if partial else copy.deepcopy(report.scenario)
     imported.name = report.target_name
+    return imported
+
+
+def apply_import(model: Model, report: ImportReport, partial: bool = False) -> Scenario:
+    """Add (or replace) the scenario; with ``partial`` drop what cannot be resolved."""
+    imported = imported_scenario(report, partial)
     existing = model.scenario(report.target_name)
     if existing is not None:
         model.scenarios[model.scenarios.index(existing)] = imported

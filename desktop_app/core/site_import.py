@@ -122,13 +122,35 @@ def read_csv_text(path: str | Path) -> str:
                               "from the spreadsheet as 'CSV UTF-8'") from exc
 
 
-def preview(model: Model, text: str, mapping: dict[str, str] | None = None) -> SitePreview:
-    """Parse every row against ``model`` without changing it."""
+def _reader(text: str) -> csv.reader:
+    """A reader in the file's dialect (comma, semicolon or tab, sniffed from its start)."""
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    return csv.reader(io.StringIO(text, newline=""), dialect)
+
+
+def read_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank rows as the file holds them, each with the row number
+    ``preview`` reports (``RowPreview.line``): what a preview table shows before mapping."""
+    reader = _reader(text)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise SiteImportError(f"line {reader.line_num}: not readable as CSV ({exc})") from exc
+    if not rows:
+        raise SiteImportError("the file is empty (no header row)")
+    body = [(n, raw) for n, raw in enumerate(rows[1:], start=2) if any(c.strip() for c in raw)]
+    return [h.strip() for h in rows[0]], body[:MAX_ROWS]
+
+
+def preview(model: Model, text: str, mapping: dict[str, str] | None = None) -> SitePreview:
+    """Parse every row against ``model`` without changing it.
+
+    ``mapping`` (column header → target field, ``""`` to ignore the column) takes precedence
+    over the headers' automatic mapping."""
+    reader = _reader(text)
     try:
         return _preview(model, reader, mapping)
     except csv.Error as exc:
@@ -146,7 +168,8 @@ def _preview(model: Model, reader: csv.reader, mapping: dict[str, str] | None) -
         if unknown:
             raise SiteImportError(f"unknown target field(s) {', '.join(unknown)}; one of "
                                   f"{', '.join(TARGETS)}")
-        chosen = {h: t for h, t in chosen.items() if t not in mapping.values()}
+        chosen = {h: t for h, t in chosen.items()
+                  if h not in mapping and t not in mapping.values()}
         chosen.update({h: t for h, t in mapping.items() if t})
     result = SitePreview(headers, chosen, [], [], [], [])
     missing = [t for t in REQUIRED if t not in chosen.values()]

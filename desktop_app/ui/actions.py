@@ -72,10 +72,11 @@ SPECS: tuple[ActionSpec, ...] = (
 )
 
 
-def build_actions(parent: QWidget) -> dict[str, QAction]:
+def build_actions(parent: QWidget, specs: tuple[ActionSpec, ...] = SPECS
+                  ) -> dict[str, QAction]:
     """One ``QAction`` per spec, parented to ``parent`` (the main window)."""
     out = {}
-    for spec in SPECS:
+    for spec in specs:
         action = QAction(icon(spec.icon), spec.text, parent) if spec.icon else \
             QAction(spec.text, parent)
         action.setObjectName(spec.id)

@@ -19,9 +19,10 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import desktop_app
+from desktop_app.crash import crash_message, install_crash_handler
 from desktop_app.ui import settings
 from desktop_app.ui.autosave import interval_from_env
 from desktop_app.ui.icons import icon
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     """Open the GUI on ``argv[0]`` (a ``.atlas`` path) or on the built-in sample."""
     paths = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
     app = create_application()
+    install_crash_handler(lambda path: _show_crash(app, path))
     window = QAtlasMainWindow(autosave_ms=interval_from_env())
     bench = os.environ.get(ENV_BENCH)
     if bench:
@@ -64,6 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     if script:
         QTimer.singleShot(0, lambda: apply_scripted_edits(window, json.loads(script)))
     return app.exec()
+
+
+def _show_crash(app: QApplication, path: str) -> None:
+    """Tell the user where the crash log is; queued to the GUI thread (crashes may come from
+    workers, and widgets live on the GUI thread only)."""
+    QTimer.singleShot(0, app, lambda: QMessageBox.critical(None, "Compute Atlas",
+                                                           crash_message(path)))
 
 
 class _FirstPaint(QObject):

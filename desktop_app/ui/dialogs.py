@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import qVersion
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 import desktop_app
 
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from desktop_app.ui.autosave import Recovery
 
 FILTER = "Compute Atlas documents (*.atlas);;All files (*)"
+SCENARIO_FILTER = "Scenario files (*.scenario.json);;JSON files (*.json);;All files (*)"
+CSV_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
+RESULTS_FILTERS = {"CSV, one row per value (*.csv)": ".csv",
+                   "JSON with run metadata (*.json)": ".json",
+                   "Excel workbook, a sheet per metric (*.xlsx)": ".xlsx"}
 SaveChoice = Literal["save", "discard", "cancel"]
 RecoverChoice = Literal["recover", "discard", "later"]
 
@@ -68,6 +73,48 @@ def get_save_path(parent: QWidget, suggested: str) -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, "Save document as", suggested, FILTER)
     if path and not path.endswith(".atlas") and "." not in path.rsplit("/", 1)[-1]:
         path += ".atlas"
+    return path or None
+
+
+def get_scenario_import_path(parent: QWidget, directory: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "Import scenario file", directory,
+                                          SCENARIO_FILTER)
+    return path or None
+
+
+def get_scenario_export_path(parent: QWidget, suggested: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "Export scenario file", suggested,
+                                          SCENARIO_FILTER)
+    if path and "." not in path.rsplit("/", 1)[-1]:
+        path += ".scenario.json"
+    return path or None
+
+
+def ask_scenario_to_export(parent: QWidget, names: list[str], current: str) -> str | None:
+    """Which scenario to export (``current`` preselected); None when cancelled."""
+    name, ok = QInputDialog.getItem(parent, "Export scenario file", "&Scenario:", names,
+                                    names.index(current) if current in names else 0, False)
+    return name if ok and name else None
+
+
+def get_sites_csv_path(parent: QWidget, directory: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "Import sites from CSV", directory,
+                                          CSV_FILTER)
+    return path or None
+
+
+def get_results_export_path(parent: QWidget, suggested: str) -> str | None:
+    """Where to write results; the extension (added from the chosen type) picks the format."""
+    path, chosen = QFileDialog.getSaveFileName(parent, "Export results", suggested,
+                                               ";;".join(RESULTS_FILTERS))
+    if path and not path.lower().endswith(tuple(RESULTS_FILTERS.values())):
+        path += RESULTS_FILTERS.get(chosen, ".csv")
+    return path or None
+
+
+def get_export_path(parent: QWidget, title: str, suggested: str, file_filter: str) -> str | None:
+    """Where to write an exported plot or its data (PNG, SVG or CSV)."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
     return path or None
 
 

@@ -25,8 +25,9 @@ from desktop_app.ui import actions as A
 from desktop_app.ui import dialogs, settings
 from desktop_app.ui.autosave import QAutosaver
 from desktop_app.ui.background import QBackground
-from desktop_app.ui.dashboard_placeholder import QDashboardPlaceholder, QDriversPlaceholder
+from desktop_app.ui.dashboard import QDashboard
 from desktop_app.ui.documents import QDocumentController
+from desktop_app.ui.file_transfer import install_file_transfer
 from desktop_app.ui.icons import icon
 from desktop_app.ui.issues_panel import QIssuesPanel
 from desktop_app.ui.navigator import QNavigator
@@ -52,7 +53,7 @@ class QAtlasMainWindow(QMainWindow):
         self.actions = A.build_actions(self)
         self.navigator = QNavigator(self.session)
         self.issues = QIssuesPanel(self.session)
-        self.dashboard = QDashboardPlaceholder(self.session)
+        self.dashboard = QDashboard(self.session)  # with its drivers, scenarios and diff view
         self.editors: dict[str, QEntityEditor] = {k: make_editor(k, self.session)
                                                   for k in EDITORS}
         self.docks: dict[str, QDockWidget] = {}
@@ -62,6 +63,8 @@ class QAtlasMainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
+        self.file_transfer = install_file_transfer(self)  # File ▸ Import, Export
+        self.dashboard.install(self)  # File ▸ Export Plot, Monte Carlo in the status bar
         self.restore_layout()
         self._update_title()
 
@@ -84,10 +87,12 @@ class QAtlasMainWindow(QMainWindow):
         self.dashboard_area.setObjectName("dashboard_area")
         self.dashboard_area.setDocumentMode(True)
         self.dashboard_area.addTab(self.dashboard, "Dashboard")
+        self.dashboard_area.addTab(self.dashboard.diff_view, "Scenario Diff")
         self.setCentralWidget(self.dashboard_area)
         navigator = self._dock("navigator", "Model", self.navigator, left)
         issues = self._dock("issues", "Issues", self.issues, left)
-        drivers = self._dock("drivers", "Drivers", QDriversPlaceholder(), left)
+        drivers = self._dock("drivers", "Drivers", self.dashboard.drivers_panel, left)
+        scenarios = self._dock("scenarios", "Scenarios", self.dashboard.scenario_manager, left)
         self.splitDockWidget(navigator, issues, Qt.Orientation.Vertical)
         sites = self._dock("editor.site", "Sites", self.editors["site"], bottom)
         phases = self._dock("editor.phase", "Phases", self.editors["phase"], bottom)
@@ -98,7 +103,7 @@ class QAtlasMainWindow(QMainWindow):
         # window when docks are tabified before it is shown (the same "rogue QTabBar"
         # Spine-Toolbox met on PySide6 6.5).
         self._tab_groups: list[tuple[QDockWidget, list[QDockWidget]]] = [
-            (issues, [drivers]), (sites, others)]
+            (drivers, [issues]), (navigator, [scenarios]), (sites, others)]
         self._default_sizes = (navigator, issues, sites, phases)
 
     def _finish_layout(self) -> None:
@@ -118,8 +123,8 @@ class QAtlasMainWindow(QMainWindow):
     def _apply_default_sizes(self) -> None:
         navigator, issues, sites, phases = self._default_sizes
         self.resizeDocks([navigator], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([navigator, issues], [470, 330], Qt.Orientation.Vertical)
-        self.resizeDocks([sites, phases], [330, 230], Qt.Orientation.Vertical)
+        self.resizeDocks([navigator, issues], [340, 460], Qt.Orientation.Vertical)  # drivers
+        self.resizeDocks([sites, phases], [190, 150], Qt.Orientation.Vertical)  # dashboard
 
     def _build_menus(self) -> None:
         a, bar = self.actions, self.menuBar()

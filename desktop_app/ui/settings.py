@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 ORGANIZATION = "Compute Atlas"
 APPLICATION = "compute-atlas"
-LAYOUT_VERSION = 1  # bump when docks change so an old saved layout is not half-applied
+LAYOUT_VERSION = 2  # bump when docks change so an old saved layout is not half-applied
 MAX_RECENT = 10
 
 T = TypeVar("T")

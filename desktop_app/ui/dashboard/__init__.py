@@ -1,0 +1,12 @@
+"""The live dashboard (issue #5): six pyqtgraph plots that follow every edit and slider drag.
+
+Modules: ``controller`` (projector, coalescing, the current choices), ``view`` (the widget),
+``window_hooks`` (File ▸ Export Plot, status bar), ``base`` and ``items`` (legend toggles,
+hover read-out, export context menu), one module per plot, ``export`` (PNG, SVG with its Qt
+fallback, CSV) and ``scales`` ($B/$T, MW/GW…). Only the plot modules import pyqtgraph, and
+only after the window's first paint.
+"""
+
+from desktop_app.ui.dashboard.view import QDashboard
+
+__all__ = ["QDashboard"]
