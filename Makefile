@@ -9,14 +9,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BOOTSTRAP := bash build_scripts/bootstrap.sh
 
-.PHONY: help bootstrap run test lint screenshots bench clean distclean
+.PHONY: help bootstrap run test lint screenshots bench dist dist-onefile dist-test clean distclean
 
 help:
 	@echo "make run          open the app on the built-in sample (headless demo if no display)"
-	@echo "make test         pytest (Qt offscreen) + ruff: what CI runs"
+	@echo "make test         pytest (Qt offscreen) + ruff + dist-test: what CI runs"
 	@echo "make lint         ruff check"
 	@echo "make screenshots  render screenshots offscreen (build_scripts/screenshots.py)"
 	@echo "make bench        run every benchmarks/*.py"
+	@echo "make dist         standalone binary: dist/compute-atlas/ (onedir) + a .tar.gz of it"
+	@echo "make dist-onefile standalone binary as one file: dist/onefile/compute-atlas"
+	@echo "make dist-test    build the onedir binary (cached) and smoke-test it offscreen"
 	@echo "make clean        remove caches and build output (keeps .venv)"
 	@echo "make distclean    clean + remove .venv"
 
@@ -35,6 +38,7 @@ run:
 test: bootstrap
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 	$(VENV)/bin/ruff check .
+	$(MAKE) --no-print-directory dist-test
 
 lint: bootstrap
 	$(VENV)/bin/ruff check .
@@ -46,6 +50,17 @@ bench: bootstrap
 	@shopt -s nullglob; files=(benchmarks/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "make bench: no benchmarks/*.py"; exit 0; fi; \
 	for f in "$${files[@]}"; do echo "== $$f"; $(PY) "$$f"; done
+
+# PyInstaller (build_scripts/build.py); its cache stays in build/, so an unchanged tree
+# rebuilds in seconds.
+dist: bootstrap
+	$(PY) build_scripts/build.py --archive
+
+dist-onefile: bootstrap
+	$(PY) build_scripts/build.py --onefile
+
+dist-test: bootstrap
+	$(PY) build_scripts/smoke_test.py
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -15,7 +15,7 @@ from pathlib import Path
 from desktop_app import __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_CANNOT_OPEN, EXIT_FAILED = 0, 1, 2, 3, 4
-SUBCOMMANDS = ("new", "validate", "run", "scenario", "import-sites")
+SUBCOMMANDS = ("new", "validate", "run", "scenario", "import-sites", "sweep")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,10 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="write tidy results (.csv, .json or .xlsx)")
     run.add_argument("--quiet", action="store_true", help="no summary on stdout")
 
-    from desktop_app.commands import scenarios, sites
+    from desktop_app.commands import scenarios, sites, sweep
 
     scenarios.add_parser(sub)
     sites.add_parser(sub)
+    sweep.add_parser(sub)
     return parser
 
 
@@ -60,15 +61,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop_app.commands.demo import headless_demo
 
         return headless_demo()
+    if "--selftest" in argv:
+        from desktop_app.selftest import run_selftest
+
+        return run_selftest()
     if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
         return _gui(argv)
     args = _parser().parse_args(argv)
     if args.command is None:
         return _gui([])
-    from desktop_app.commands import documents, run, scenarios, sites
+    from desktop_app.commands import documents, run, scenarios, sites, sweep
 
     handlers = {"new": documents.new, "validate": documents.validate, "run": run.run,
-                "scenario": scenarios.run, "import-sites": sites.run}
+                "scenario": scenarios.run, "import-sites": sites.run, "sweep": sweep.run}
     try:
         return handlers[args.command](args)
     except BrokenPipeError:  # `compute-atlas ... | head`: the reader left, not an error
