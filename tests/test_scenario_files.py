@@ -220,3 +220,12 @@ def test_diff_reports_changes_and_effects(sample) -> None:
     model.scenarios = [*sample.scenarios, b]
     deltas = {d.label.split(" 20")[0]: d for d in output_deltas(model, a.name, "Tighter")}
     assert deltas["Cumulative spend"].delta != 0.0
+
+
+def test_readme_example_is_a_valid_scenario_file() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Scenario files", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    scenario, provenance = parse_scenario(block.encode(), "README example")
+    assert scenario.name == "Export controls 2026" and provenance["author"] == "priya"
+    report = plan_import(build_sample_model(), scenario)
+    assert report.ok, report.text()
