@@ -32,6 +32,7 @@ from desktop_app.ui.icons import icon
 from desktop_app.ui.issues_panel import QIssuesPanel
 from desktop_app.ui.navigator import QNavigator
 from desktop_app.ui.session import QDocumentSession
+from desktop_app.ui.sweep_dialog import install_sweep
 from desktop_app.ui.tables.editor import QEntityEditor
 from desktop_app.ui.tables.registry import EDITORS, make_editor
 
@@ -65,6 +66,7 @@ class QAtlasMainWindow(QMainWindow):
         self._connect()
         self.file_transfer = install_file_transfer(self)  # File ▸ Import, Export
         self.dashboard.install(self)  # File ▸ Export Plot, Monte Carlo in the status bar
+        self.sweep = install_sweep(self)  # File ▸ Sweep…
         self.restore_layout()
         self._update_title()
 

@@ -1,0 +1,730 @@
+"""File ▸ Sweep…: set up a sweep, run it in a worker, and see which assumptions matter.
+
+``install_sweep(window)`` adds the action above Quit; it opens one non-modal ``QSweepDialog``
+per window. The dialog builds a sweep spec document from its controls and reads it with
+``core.sweep.spec.parse_spec`` — the path the CLI's spec files take — then runs ``run_sweep``
+in-process in a worker thread (``QBackground``) with progress and cancel, the way Monte Carlo
+runs: the GUI thread only draws.
+
+Results: a scatter of any two swept drivers, each point coloured by its P50 of the output (colour
+bar beside it), the points across the threshold ringed and the discovered PRIM box drawn over
+them with its coverage, density and mass; the feature scores (first-order index and Spearman's
+ρ) as bars; Export… writes CSV, JSON or XLSX through ``core.sweep.io``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.drivers import BY_ID, DRIVERS, Driver
+from desktop_app.core.engine.result import METRICS, metric
+from desktop_app.ui import actions as A
+from desktop_app.ui import dialogs, settings
+from desktop_app.ui.background import QBackground
+from desktop_app.ui.dashboard import scales
+from desktop_app.ui.dashboard.base import GRID, INK, MUTED, TICK_FONT
+
+if TYPE_CHECKING:
+    from desktop_app.core.sweep.answers import Answers
+    from desktop_app.core.sweep.run import SweepResult
+    from desktop_app.ui.main_window import QAtlasMainWindow
+
+FILE_SWEEP = "file.sweep"
+SPEC = A.ActionSpec(FILE_SWEEP, "S&weep…", None, "",
+                    "Sweep drivers over ranges and see which assumptions matter")
+DEFAULT_DRIVERS = ("demand_growth", "price_change", "packaging_change", "online_delay")
+DEFAULT_METRIC = "total_spend_usd"
+DEFAULT_POINTS = 64
+DEFAULT_SAMPLES = 200
+COLOUR_MAP = "viridis"
+CROSSING = "#c0392b"
+BOX = "#c0392b"
+FIRST_ORDER = "#2e86c1"
+RHO = "#a9b7c6"
+
+
+def default_range(driver: Driver) -> tuple[float, float]:
+    """Half the slider's span, centred on the neutral value (or the span's middle when the
+    neutral value is outside it), within the slider's limits."""
+    span = driver.maximum - driver.minimum
+    centre = driver.neutral if driver.minimum <= driver.neutral <= driver.maximum \
+        else (driver.minimum + driver.maximum) / 2
+    low = max(driver.minimum, centre - span / 4)
+    high = min(driver.maximum, centre + span / 4)
+    return low, high
+
+
+@dataclass(slots=True)
+class _Run:
+    id: int
+    cancel: threading.Event
+    generation: int
+    model_id: int
+    started: float
+
+
+class QSweepDialog(QDialog):
+    """The sweep set-up, run controls and results of one window (non-modal)."""
+
+    sig_finished = Signal(object)  # SweepResult
+    sig_cancelled = Signal()
+    sig_failed = Signal(str)
+    _sig_worker_progress = Signal(int, float)  # run id, share (emitted from the worker)
+
+    def __init__(self, window: QAtlasMainWindow, scenario: str | None = None) -> None:
+        super().__init__(window)
+        self.setObjectName("sweep_dialog")
+        self.setWindowTitle("Sweep — which assumptions matter")
+        self.setModal(False)
+        self._window = window
+        self._session = window.session
+        self._background = QBackground(self)
+        self._run: _Run | None = None
+        self._next_id = 0
+        self.result: SweepResult | None = None
+        self.found: Answers | None = None
+        self.seconds = 0.0
+        self._sig_worker_progress.connect(self._on_progress)
+        self._build(scenario)
+        self.resize(1280, 780)
+
+    # --- construction ---------------------------------------------------------------------
+    def _build(self, scenario: str | None) -> None:
+        model = self._session.model
+        s = model.settings
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        setup = QWidget(splitter)
+        form = QVBoxLayout(setup)
+        form.setContentsMargins(0, 0, 6, 0)
+
+        base = QFormLayout()
+        self.scenario = QComboBox(setup)
+        names = [x.name for x in model.scenarios]
+        self.scenario.addItems(names)
+        if scenario in names:
+            self.scenario.setCurrentText(scenario)
+        base.addRow("&Base scenario:", self.scenario)
+        form.addLayout(base)
+
+        self.drivers = QTableWidget(len(DRIVERS), 4, setup)
+        self.drivers.setObjectName("sweep.drivers")
+        self.drivers.setHorizontalHeaderLabels(["Driver", "Min", "Max", "Unit"])
+        self.drivers.verticalHeader().hide()
+        self.drivers.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.drivers.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.drivers.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in (1, 2, 3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.checks: dict[str, QTableWidgetItem] = {}
+        self.lows: dict[str, QDoubleSpinBox] = {}
+        self.highs: dict[str, QDoubleSpinBox] = {}
+        for row, d in enumerate(DRIVERS):
+            item = QTableWidgetItem(d.label)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if d.id in DEFAULT_DRIVERS
+                               else Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, d.id)
+            self.drivers.setItem(row, 0, item)
+            self.checks[d.id] = item
+            low, high = default_range(d)
+            for column, value, store in ((1, low, self.lows), (2, high, self.highs)):
+                spin = QDoubleSpinBox(self.drivers)
+                spin.setRange(d.minimum, d.maximum)
+                spin.setDecimals(2 if d.step < 1 else 0)
+                spin.setSingleStep(d.step)
+                spin.setValue(value)
+                spin.setFrame(False)
+                spin.setAccessibleName(f"{d.label} {'minimum' if column == 1 else 'maximum'}")
+                self.drivers.setCellWidget(row, column, spin)
+                store[d.id] = spin
+            unit = QTableWidgetItem(d.unit)
+            unit.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.drivers.setItem(row, 3, unit)
+        self.drivers.itemChanged.connect(lambda _item: self._update_enabled())
+        rows = self.drivers.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(max(26, self.lows[DRIVERS[0].id].sizeHint().height()))
+        height = self.drivers.horizontalHeader().height() + 4 + sum(
+            self.drivers.rowHeight(r) for r in range(len(DRIVERS)))
+        self.drivers.setMinimumHeight(height)
+        self.drivers.setMaximumHeight(height)
+        form.addWidget(self.drivers)
+
+        design = QGroupBox("Design", setup)
+        grid = QFormLayout(design)
+        self.design = QComboBox(design)
+        self.design.addItem("Latin hypercube", "latin_hypercube")
+        self.design.addItem("Full grid", "grid")
+        self.points = QSpinBox(design)
+        self.points.setRange(2, 100_000)
+        self.points.setValue(DEFAULT_POINTS)
+        self.points_label = QLabel("&Points:", design)
+        self.points_label.setBuddy(self.points)
+        self.samples = QSpinBox(design)
+        self.samples.setRange(10, 1_000_000)
+        self.samples.setSingleStep(50)
+        self.samples.setValue(min(DEFAULT_SAMPLES, int(s.mc_samples)))
+        self.seed = QSpinBox(design)
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(int(s.mc_seed) % 2**31)
+        grid.addRow("&Design:", self.design)
+        grid.addRow(self.points_label, self.points)
+        grid.addRow("&Samples per point:", self.samples)
+        grid.addRow("S&eed:", self.seed)
+        self.size_note = QLabel(design)
+        self.size_note.setStyleSheet(f"color: {MUTED}")
+        grid.addRow(self.size_note)
+        form.addWidget(design)
+
+        output = QGroupBox("Output", setup)
+        out = QFormLayout(output)
+        self.metric_combo = QComboBox(output)
+        for m in METRICS:
+            self.metric_combo.addItem(m.label, m.name)
+        self.metric_combo.setCurrentIndex(self.metric_combo.findData(DEFAULT_METRIC))
+        years = QHBoxLayout()
+        self.year_from, self.year_to = QComboBox(output), QComboBox(output)
+        for combo in (self.year_from, self.year_to):
+            for y in range(s.base_year, s.horizon_year + 1):
+                combo.addItem(str(y), y)
+        self.year_from.setCurrentIndex(self.year_from.findData(min(s.base_year + 2,
+                                                                   s.horizon_year)))
+        self.year_to.setCurrentIndex(self.year_to.count() - 1)
+        years.addWidget(self.year_from)
+        years.addWidget(QLabel("to", output))
+        years.addWidget(self.year_to)
+        out.addRow("&Metric:", self.metric_combo)
+        out.addRow("Years:", years)
+        threshold = QHBoxLayout()
+        self.use_threshold = QCheckBox("&Threshold: P50", output)
+        self.direction = QComboBox(output)
+        self.direction.addItem("above", True)
+        self.direction.addItem("below", False)
+        self.threshold = QDoubleSpinBox(output)
+        self.threshold.setRange(-1e9, 1e9)
+        self.threshold.setDecimals(1)
+        self.threshold.setValue(500.0)
+        threshold.addWidget(self.use_threshold)
+        threshold.addWidget(self.direction)
+        threshold.addWidget(self.threshold, 1)
+        out.addRow(threshold)
+        form.addWidget(output)
+
+        buttons = QHBoxLayout()
+        self.run_button = QPushButton("&Run", setup)
+        self.run_button.setDefault(True)
+        self.cancel_button = QPushButton("&Cancel", setup)
+        self.export_button = QPushButton("E&xport…", setup)
+        self.close_button = QPushButton("Close", setup)
+        for b in (self.run_button, self.cancel_button, self.export_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        self.progress = QProgressBar(setup)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        self.status = QLabel("Set the ranges and press Run.", setup)
+        self.status.setWordWrap(True)
+        form.addWidget(self.progress)
+        form.addWidget(self.status)
+        form.addStretch(1)
+        form.addLayout(buttons)
+
+        results = QWidget(splitter)
+        right = QVBoxLayout(results)
+        right.setContentsMargins(6, 0, 0, 0)
+        axes = QHBoxLayout()
+        self.x_driver, self.y_driver = QComboBox(results), QComboBox(results)
+        axes.addWidget(QLabel("&X:", results, buddy=self.x_driver))
+        axes.addWidget(self.x_driver, 1)
+        axes.addWidget(QLabel("&Y:", results, buddy=self.y_driver))
+        axes.addWidget(self.y_driver, 1)
+        right.addLayout(axes)
+        self.scatter_plot = pg.PlotWidget(results)
+        self.scatter_plot.setObjectName("sweep.scatter")
+        self.scatter_item: pg.PlotItem = self.scatter_plot.getPlotItem()
+        self._style(self.scatter_item)
+        self.scatter = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=0.8))
+        self.rings = pg.ScatterPlotItem(size=17, pen=pg.mkPen(CROSSING, width=1.6),
+                                        brush=pg.mkBrush(0, 0, 0, 0))
+        self.box = pg.PlotDataItem(pen=pg.mkPen(BOX, width=2, style=Qt.PenStyle.DashLine))
+        self.box_fill = pg.PlotDataItem(pen=None, brush=pg.mkBrush(192, 57, 43, 28),
+                                        fillLevel=None)
+        for item in (self.box_fill, self.scatter, self.rings, self.box):
+            self.scatter_item.addItem(item)
+        self.colour_map = pg.colormap.get(COLOUR_MAP)
+        self.colour_bar = pg.ColorBarItem(values=(0, 1), colorMap=self.colour_map,
+                                          interactive=False, width=14)
+        self.colour_bar.getAxis("right").setTickFont(TICK_FONT)
+        self.scatter_item.layout.addItem(self.colour_bar, 2, 5)
+        right.addWidget(self.scatter_plot, 3)
+        self.box_text = QLabel(results)
+        self.box_text.setObjectName("sweep.box_text")
+        self.box_text.setWordWrap(True)
+        self.box_text.setTextFormat(Qt.TextFormat.RichText)
+        right.addWidget(self.box_text)
+        self.scores_plot = pg.PlotWidget(results)
+        self.scores_plot.setObjectName("sweep.scores")
+        self.scores_item: pg.PlotItem = self.scores_plot.getPlotItem()
+        self._style(self.scores_item, grid=False)
+        self.scores_item.setTitle("Feature scores", color=INK, size="10pt")
+        self.score_bars = pg.BarGraphItem(x=[], height=[], width=0.38,
+                                          brush=FIRST_ORDER, pen=None)
+        self.rho_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=RHO, pen=None)
+        legend = self.scores_item.addLegend(offset=(-8, 4), labelTextSize="8pt",
+                                            brush=pg.mkBrush(255, 255, 255, 200))
+        self.scores_item.addItem(self.score_bars)
+        self.scores_item.addItem(self.rho_bars)
+        legend.addItem(self.score_bars, "first-order index (share of variance)")
+        legend.addItem(self.rho_bars, "Spearman ρ")
+        self.scores_item.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(MUTED)))
+        self.scores_item.setYRange(-1, 1, padding=0.05)
+        right.addWidget(self.scores_plot, 2)
+        splitter.addWidget(setup)
+        splitter.addWidget(results)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([430, 850])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.export_button.clicked.connect(self.export)
+        self.close_button.clicked.connect(self.close)
+        self.design.currentIndexChanged.connect(self._design_changed)
+        for widget in (self.points,):
+            widget.valueChanged.connect(lambda _v: self._update_enabled())
+        self.use_threshold.toggled.connect(lambda _on: self._update_enabled())
+        self.metric_combo.currentIndexChanged.connect(lambda _i: self._update_enabled())
+        self.x_driver.currentIndexChanged.connect(lambda _i: self._draw_scatter())
+        self.y_driver.currentIndexChanged.connect(lambda _i: self._draw_scatter())
+        self._update_enabled()
+        self._draw_empty()
+
+    @staticmethod
+    def _style(item: pg.PlotItem, grid: bool = True) -> None:
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setMouseEnabled(x=False, y=False)
+        if grid:
+            item.showGrid(x=True, y=True, alpha=0.25)
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setTickFont(TICK_FONT)
+            axis.setTextPen(INK)
+            axis.setPen(pg.mkPen(GRID))
+
+    # --- state ----------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._run is not None
+
+    def chosen_drivers(self) -> list[str]:
+        return [d.id for d in DRIVERS if self.checks[d.id].checkState() == Qt.CheckState.Checked]
+
+    def set_drivers(self, ranges: dict[str, tuple[float, float]]) -> None:
+        """Sweep exactly these drivers over these ranges (tests, screenshots)."""
+        for d in DRIVERS:
+            on = d.id in ranges
+            self.checks[d.id].setCheckState(Qt.CheckState.Checked if on
+                                            else Qt.CheckState.Unchecked)
+            if on:
+                self.lows[d.id].setValue(ranges[d.id][0])
+                self.highs[d.id].setValue(ranges[d.id][1])
+
+    def threshold_scale(self) -> float:
+        """Engine units per threshold-box unit: the threshold is typed in $B for money."""
+        return 1e9 if metric(self.metric_combo.currentData()).unit == "USD" else 1.0
+
+    def _design_changed(self) -> None:
+        grid = self.design.currentData() == "grid"
+        self.points_label.setText("&Levels per driver:" if grid else "&Points:")
+        self.points.setValue(5 if grid else DEFAULT_POINTS)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        running = self.running
+        chosen = self.chosen_drivers()
+        for w in (self.scenario, self.drivers, self.design, self.points, self.samples,
+                  self.seed, self.metric_combo, self.year_from, self.year_to, self.use_threshold):
+            w.setEnabled(not running)
+        for w in (self.direction, self.threshold):
+            w.setEnabled(not running and self.use_threshold.isChecked())
+        unit = metric(self.metric_combo.currentData()).unit
+        self.threshold.setSuffix(" $B" if unit == "USD" else f" {unit}")
+        self.run_button.setEnabled(not running and bool(chosen))
+        self.cancel_button.setEnabled(running)
+        self.export_button.setEnabled(not running and self.result is not None)
+        points = self.points.value() ** len(chosen) if self.design.currentData() == "grid" \
+            else self.points.value()
+        self.size_note.setText(f"{points:,} points × {self.samples.value():,} samples")
+
+    # --- the spec -------------------------------------------------------------------------
+    def spec_document(self) -> dict[str, Any]:
+        """The sweep spec the controls describe, as a ``*.sweep.json`` document."""
+        from desktop_app.core.sweep.spec import FORMAT, VERSION
+
+        kind = self.design.currentData()
+        drivers = []
+        for driver_id in self.chosen_drivers():
+            item: dict[str, Any] = {"id": driver_id, "range": [self.lows[driver_id].value(),
+                                                               self.highs[driver_id].value()]}
+            if kind == "grid":
+                item["levels"] = self.points.value()
+            drivers.append(item)
+        first, last = self.year_from.currentData(), self.year_to.currentData()
+        name = self.metric_combo.currentData()
+        output_name = f"{name}_{first}" + (f"_{last}" if last != first else "")
+        doc: dict[str, Any] = {
+            "format": FORMAT, "version": VERSION, "name": "sweep from the app",
+            "scenario": self.scenario.currentText(), "drivers": drivers,
+            "design": {"kind": kind, **({"points": self.points.value()}
+                                        if kind == "latin_hypercube" else {})},
+            "samples": self.samples.value(), "seed": self.seed.value(),
+            "outputs": [{"name": output_name, "metric": name, "years": [first, last]}],
+        }
+        if self.use_threshold.isChecked():
+            side = "above" if self.direction.currentData() else "below"
+            doc["threshold"] = {"output": output_name, "statistic": "p50",
+                                side: self.threshold.value() * self.threshold_scale()}
+        return doc
+
+    def spec(self) -> Any:
+        """The controls' spec read as the CLI reads a spec file (``SweepSpecError`` if bad)."""
+        from desktop_app.core.sweep.spec import parse_spec
+
+        return parse_spec(self.spec_document(), "the sweep")
+
+    # --- running --------------------------------------------------------------------------
+    def run(self) -> None:
+        from desktop_app.core.engine.montecarlo import Cancelled  # noqa: F401  (warm import)
+        from desktop_app.core.sweep.answers import answers
+        from desktop_app.core.sweep.run import run_sweep
+        from desktop_app.core.sweep.spec import SweepSpecError
+
+        if self.running:
+            return
+        try:
+            spec = self.spec()
+        except SweepSpecError as exc:
+            self._say(f"Cannot run: {exc}")
+            return
+        model = self._session.model
+        self._next_id += 1
+        run = _Run(self._next_id, threading.Event(), self._session.generation, id(model),
+                   time.perf_counter())
+        self._run = run
+
+        def work() -> tuple[SweepResult, Answers]:
+            result = run_sweep(
+                model, spec,
+                progress=lambda share: self._sig_worker_progress.emit(run.id, share),
+                should_cancel=run.cancel.is_set)
+            return result, answers(result)
+
+        self.progress.setValue(0)
+        self._say(f"Running {spec.points:,} points × {spec.samples:,} samples…")
+        self._update_enabled()
+        self._background.run(work, lambda outcome, error: self._on_done(run, outcome, error),
+                             "atlas-sweep")
+
+    def cancel(self) -> None:
+        if self._run is None:
+            return
+        self._run.cancel.set()
+        self._run = None
+        self.progress.setValue(0)
+        self._say("Cancelled; nothing was computed.")
+        self.sig_cancelled.emit()
+        self._update_enabled()
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Join the worker (tests); the result still arrives through the event loop."""
+        self._background.wait(timeout)
+
+    def _on_progress(self, run_id: int, share: float) -> None:
+        if self._run is not None and self._run.id == run_id:
+            self.progress.setValue(round(share * 1000))
+
+    def _on_done(self, run: _Run, outcome: tuple[SweepResult, Answers] | None,
+                 error: BaseException | None) -> None:
+        from desktop_app.core.engine.montecarlo import Cancelled
+
+        if self._run is None or self._run.id != run.id:
+            return  # cancelled or superseded
+        self._run = None
+        self._update_enabled()
+        if isinstance(error, Cancelled):
+            return
+        if error is not None or outcome is None:
+            self._say(f"The sweep failed: {error}")
+            self.sig_failed.emit(str(error))
+            return
+        if (id(self._session.model), self._session.generation) != (run.model_id,
+                                                                    run.generation):
+            self._say("The model changed during the sweep; its results were dropped. "
+                      "Run again.")
+            self.sig_failed.emit("model changed")
+            return
+        self.result, self.found = outcome
+        self.seconds = time.perf_counter() - run.started
+        self.progress.setValue(1000)
+        r = self.result
+        self._say(f"{r.points:,} points × {r.info.samples:,} samples, seed {r.info.seed}, "
+                  f"in {self.seconds:.1f} s.")
+        self._fill_axes()
+        self.draw()
+        self._update_enabled()
+        self.sig_finished.emit(r)
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
+    # --- results --------------------------------------------------------------------------
+    def _fill_axes(self) -> None:
+        ids = list(self.result.design.drivers) if self.result is not None else []
+        for combo, index in ((self.x_driver, 0), (self.y_driver, 1)):
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for driver_id in ids:
+                combo.addItem(BY_ID[driver_id].label, driver_id)
+            at = combo.findData(keep)
+            combo.setCurrentIndex(at if at >= 0 and keep != ids[min(1 - index, len(ids) - 1)]
+                                  else min(index, len(ids) - 1))
+            combo.blockSignals(False)
+
+    def draw(self) -> None:
+        self._draw_scatter()
+        self._draw_scores()
+
+    def _draw_empty(self) -> None:
+        self.scatter.setData([], [])
+        self.rings.setData([], [])
+        self.box.setData([], [])
+        self.box_fill.setData([], [])
+        self.scatter_item.setTitle("Run a sweep to see its points", color=MUTED, size="10pt")
+        self.box_text.setText("")
+
+    def _draw_scatter(self) -> None:
+        r = self.result
+        if r is None or self.x_driver.count() == 0:
+            self._draw_empty()
+            return
+        design = r.design
+        xi = design.drivers.index(self.x_driver.currentData())
+        yi = design.drivers.index(self.y_driver.currentData())
+        x, y = design.values[:, xi], design.values[:, yi]
+        output = r.outputs[0]
+        values = r.statistic(output.name, "p50")
+        scale = scales.for_unit(output.unit, values)
+        shown = scale(values)
+        finite = shown[np.isfinite(shown)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        if high <= low:
+            high = low + 1.0
+        colours = self.colour_map.map((shown - low) / (high - low), mode="qcolor")
+        self.scatter.setData(x=x, y=y, brush=colours, data=np.arange(x.size))
+        self.colour_bar.setLevels((low, high))
+        self.colour_bar.getAxis("right").setLabel(f"P50, {scale.unit}", color=INK)
+        ax, ay = BY_ID[design.drivers[xi]], BY_ID[design.drivers[yi]]
+        self.scatter_item.setLabel("bottom", f"{ax.label} ({ax.unit})", color=INK)
+        self.scatter_item.setLabel("left", f"{ay.label} ({ay.unit})", color=INK)
+        self.scatter_item.setTitle(f"{output.label} — P50 of each point ({r.points} points)",
+                                   color=INK, size="10pt")
+        crossed = r.crossed()
+        if crossed is not None:
+            self.rings.setData(x=x[crossed], y=y[crossed])
+        else:
+            self.rings.setData([], [])
+        self._draw_box(xi, yi, scale)
+
+    def _draw_box(self, xi: int, yi: int, scale: scales.Scale) -> None:
+        r, found = self.result, self.found
+        d = found.discovery if found is not None else None
+        if r is None or d is None:
+            self.box.setData([], [])
+            self.box_fill.setData([], [])
+            self.box_text.setText("")
+            return
+        t = r.spec.threshold
+        sign = ">" if t.above else "<"
+        what = f"P50 {sign} {scale.text(t.value, 3)}"
+        if d.stats is None:
+            self.box.setData([], [])
+            self.box_fill.setData([], [])
+            self.box_text.setText(f"<b>Threshold</b> {what}: {d.message or 'no box found'}.")
+            return
+        values = r.design.values
+        limits = {lim.factor: lim for lim in d.limits}
+
+        def edges(j: int) -> tuple[float, float]:
+            lim = limits.get(r.design.drivers[j])
+            lo, hi = float(values[:, j].min()), float(values[:, j].max())
+            if lim is not None:
+                lo = lim.low if lim.low is not None else lo
+                hi = lim.high if lim.high is not None else hi
+            return lo, hi
+
+        (x0, x1), (y0, y1) = edges(xi), edges(yi)
+        xs, ys = [x0, x1, x1, x0, x0], [y0, y0, y1, y1, y0]
+        self.box.setData(xs, ys)
+        self.box_fill.setData([x0, x1], [y1, y1], fillLevel=y0)
+        restricted = "; ".join(self._limit_text(lim) for lim in d.limits) or "anywhere"
+        s = d.stats
+        self.box_text.setText(
+            f"<span style='color:{BOX}'>▭</span> <b>Where {what}</b> "
+            f"({d.crossing_points} of {d.points} points; ringed): {restricted}. "
+            f"<b>Coverage</b> {s.coverage:.0%} · <b>density</b> {s.density:.0%} · "
+            f"<b>mass</b> {s.mass:.0%}")
+
+    @staticmethod
+    def _limit_text(lim: Any) -> str:
+        if lim.categories:
+            return f"{lim.factor} in {', '.join(lim.categories)}"
+        d = BY_ID.get(lim.factor)
+        label, unit = (d.label, d.unit) if d is not None else (lim.factor, "")
+        def num(v: float) -> str:
+            return f"{v:.3g}".replace("-", "−")
+
+        unit = f"\u00a0{unit}" if unit else ""
+        if lim.low is not None and lim.high is not None:
+            return f"{label} {num(lim.low)} to {num(lim.high)}{unit}"
+        if lim.low is not None:
+            return f"{label} ≥\u00a0{num(lim.low)}{unit}"
+        return f"{label} ≤\u00a0{num(lim.high)}{unit}"
+
+    def _draw_scores(self) -> None:
+        r, found = self.result, self.found
+        if r is None or found is None:
+            self.score_bars.setOpts(x=[], height=[])
+            self.rho_bars.setOpts(x=[], height=[])
+            return
+        scores = found.scores[r.outputs[0].name]
+        positions = np.arange(len(scores), dtype=float)
+        self.score_bars.setOpts(x=positions - 0.2, height=[s.first_order for s in scores])
+        self.rho_bars.setOpts(x=positions + 0.2,
+                              height=[s.spearman if s.spearman is not None else 0.0
+                                      for s in scores])
+        labels = [BY_ID[s.factor].label if s.factor in BY_ID else s.factor for s in scores]
+        self.scores_item.getAxis("bottom").setTicks([list(zip(positions, labels,
+                                                              strict=True))])
+        self.scores_item.setXRange(-0.6, len(scores) - 0.4, padding=0)
+        lowest = min([0.0, *(s.spearman or 0.0 for s in scores)])
+        self.scores_item.setYRange(min(-0.05, lowest * 1.1), 1.3, padding=0.02)
+        self.scores_item.setTitle(f"Feature scores of {r.outputs[0].label} "
+                                  f"(on each point's {found.statistic.upper()})",
+                                  color=INK, size="10pt")
+
+    def export(self) -> None:
+        from desktop_app.core.sweep.io import write_sweep_results
+
+        if self.result is None:
+            return
+        start = settings.get(settings.LAST_DIRECTORY) or str(Path.home())
+        path = dialogs.get_results_export_path(self, str(Path(start) / "sweep.xlsx"))
+        if not path:
+            return
+        try:
+            write_sweep_results(self.result, path, self.found)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            dialogs.show_error(self, "Cannot export sweep results",
+                               f"{Path(path).name} was not written.\n\n{reason}")
+            return
+        settings.put(settings.LAST_DIRECTORY, str(Path(path).absolute().parent))
+        self._say(f"Wrote {Path(path).name}.")
+
+    # --- closing --------------------------------------------------------------------------
+    def closeEvent(self, event: Any) -> None:
+        self.cancel()
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Esc closes like the Close button (and cancels a run)
+        self.cancel()
+        super().reject()
+
+
+class QSweepCommand(QObject):
+    """Opens the window's sweep dialog (one, reused) and cancels its run when the window
+    closes, so no sweep outlives the window."""
+
+    def __init__(self, window: QAtlasMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.dialog: QSweepDialog | None = None
+        window.installEventFilter(self)
+
+    def open(self) -> QSweepDialog:
+        if self.dialog is None:
+            transfer = getattr(self._window, "file_transfer", None)
+            scenario = transfer.current_scenario() if transfer is not None else None
+            self.dialog = QSweepDialog(self._window, scenario)
+            self._window.session.sig_document_replaced.connect(self._document_replaced)
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        return self.dialog
+
+    def _document_replaced(self, *_args: object) -> None:
+        if self.dialog is not None:  # another document: its scenarios, settings, results
+            self.dialog.cancel()
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Close \
+                and self.dialog is not None:
+            self.dialog.cancel()
+        return super().eventFilter(watched, event)
+
+
+def install_sweep(window: QAtlasMainWindow) -> QSweepCommand:
+    """File ▸ Sweep…, in a group of its own above Quit (after the Import and Export entries:
+    install it after them)."""
+    action: QAction = A.build_actions(window, (SPEC,))[FILE_SWEEP]
+    window.actions[FILE_SWEEP] = action
+    command = QSweepCommand(window)
+    action.triggered.connect(lambda _checked=False: command.open())
+    quit_action = window.actions[A.FILE_QUIT]
+    file_menu = next(m for m in window.menuBar().findChildren(QMenu)
+                     if quit_action in m.actions())
+    items = file_menu.actions()
+    at = items.index(quit_action)
+    before = items[at - 1] if at > 0 and items[at - 1].isSeparator() else quit_action
+    file_menu.insertSeparator(before)
+    file_menu.insertAction(before, action)
+    return command
+
