@@ -48,6 +48,10 @@ class KernelInputs:
     membership: np.ndarray  # (P, R) one-hot
     it_capex_with_facility: bool
     replace_retired: bool
+    # Phases come sorted by region (stable): the regions that have phases and where each one's
+    # phases start, for ``np.add.reduceat``; None: reduce with ``membership``.
+    regions_present: np.ndarray | None = None
+    region_starts: np.ndarray | None = None
 
 
 def _per_sample(a: np.ndarray, base_ndim: int) -> np.ndarray:
@@ -82,19 +86,22 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
     acc = arrays.tables["accelerator"].fields
     site = arrays.tables["site"].fields
     phase = arrays.tables["phase"].fields
-    ps = arrays.phase_site
-    pr = arrays.site_region[ps]
-    pa = arrays.site_accelerator[ps]
+    # Phases are taken in region order (only regional sums leave the kernel), so a sum by
+    # region is a contiguous ``reduceat``; ``order`` picks them from the phase table.
+    ps, order, pr, pa, membership, present, starts = _phase_indices(arrays, dtype)
+
+    def by_order(a: np.ndarray) -> np.ndarray:
+        return a if order is None else np.take(a, order, axis=-1)
 
     probability = _per_sample(site["completion_probability"], 1)[:, ps]
-    expected_mw = _per_sample(phase["capacity_mw"], 1) * probability
+    expected_mw = _per_sample(by_order(phase["capacity_mw"]), 1) * probability
     per_mw = _per_sample(effective(arrays, "site", "accelerators_per_mw"), 1)[:, ps]
-    online_time = (_per_sample(phase["online_year"], 1)
-                   + (_per_sample(phase["online_quarter"], 1) - 1) / 4
-                   + _per_sample(phase["shift_years"], 1))
+    online_time = (_per_sample(by_order(phase["online_year"]), 1)
+                   + (_per_sample(by_order(phase["online_quarter"]), 1) - 1) / 4
+                   + _per_sample(by_order(phase["shift_years"]), 1))
     online_time = np.maximum(online_time, _per_sample(acc["first_year"], 1)[:, pa])
     online_period = np.floor((online_time - periods.base_year) * periods.per_year + 1e-9)
-    lead = np.maximum(1, _round_half_up(_per_sample(phase["lead_time_years"], 1)
+    lead = np.maximum(1, _round_half_up(_per_sample(by_order(phase["lead_time_years"]), 1)
                                         * periods.per_year))
     life = np.maximum(1, _round_half_up(acc["service_life_years"] * periods.per_year))
     life = life.astype(np.intp)
@@ -118,8 +125,6 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
                     1.0 / _per_sample(acc["units_per_logic_wafer"], 1),
                     _per_sample(acc["hbm_gb"], 1)], axis=1)  # (S|1, K, A)
     n_regions = len(arrays.tables["region"].keys)
-    membership = np.zeros((len(ps), n_regions), dtype=dtype)
-    membership[np.arange(len(ps)), pr] = 1.0
     cast = _caster(dtype)
     return KernelInputs(
         dtype=dtype, n_periods=t_count, period_years=dt,
@@ -129,14 +134,16 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
         lead_periods=lead.astype(np.intp),
         life_periods=life[pa],
         facility_capex_usd=cast(expected_mw * _per_sample(
-            effective(arrays, "phase", "facility_capex_usd_per_mw"), 1)),
+            by_order(effective(arrays, "phase", "facility_capex_usd_per_mw")), 1)),
         energy_mwh_per_mw=energy,
-        pflops_per_unit=cast(_per_sample(acc["pflops_dense"], 1)[:, pa]),
-        price_usd=np.ascontiguousarray(np.moveaxis(price.astype(dtype), -1, 0)[:, :, pa]),
+        pflops_per_unit=cast(np.take(_per_sample(acc["pflops_dense"], 1), pa, axis=1)),
+        # Gather from a contiguous (T, S|1, A): a fancy index on a moved axis is ~10× slower.
+        price_usd=np.take(np.ascontiguousarray(np.moveaxis(price.astype(dtype), -1, 0)), pa,
+                          axis=2),
         electricity_usd_per_mwh=cast(electricity),
         carbon_kg_per_mwh=cast(_per_sample(region["grid_carbon_kg_per_mwh"], 2)),
         supply=_supply(arrays, dt).astype(dtype),
-        use_per_unit=cast(use[:, :, pa]),
+        use_per_unit=np.take(use.astype(dtype), pa, axis=2),
         # inf × 0 (a multiplied "uncapped") is NaN: read it as uncapped again.
         cap_units=cast(np.nan_to_num(_per_sample(region["supply_cap_units_per_year"], 2),
                                      nan=np.inf, posinf=np.inf) * dt),
@@ -145,7 +152,43 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
         membership=membership,
         it_capex_with_facility=arrays.model.settings.it_capex_timing == "lead_time",
         replace_retired=bool(arrays.model.settings.replace_retired_accelerators),
+        regions_present=present,
+        region_starts=starts,
     )
+
+
+_phase_index_cache: list = []  # [(phase_site, site_region, site_accelerator, dtype, R, result)]
+
+
+def _phase_indices(arrays: ModelArrays, dtype: type) -> tuple:
+    """The kernel's phase order and, in it, each phase's site, region and accelerator, the
+    (P, R) one-hot membership, and the regions present with where their phases start.
+
+    They depend only on the compiled index arrays, which scenarios and samples share (never
+    edit), so the last result is reused while those very arrays (identity) come back.
+    """
+    ps, sr, sa = arrays.phase_site, arrays.site_region, arrays.site_accelerator
+    n_regions = len(arrays.tables["region"].keys)
+    for c_ps, c_sr, c_sa, c_dtype, c_regions, result in _phase_index_cache:
+        if c_ps is ps and c_sr is sr and c_sa is sa and c_dtype is dtype \
+                and c_regions == n_regions:
+            return result
+    pr = sr[ps]
+    order = present = starts = None
+    if len(ps) and pr.min() >= 0:
+        order = np.argsort(pr, kind="stable")
+        ps, pr = ps[order], pr[order]
+        present = np.flatnonzero(np.bincount(pr, minlength=n_regions))
+        starts = np.searchsorted(pr, present)
+    pa = sa[ps]
+    membership = np.zeros((len(ps), n_regions), dtype=dtype)
+    membership[np.arange(len(ps)), pr] = 1.0
+    for a in (ps, order, pr, pa, membership, present, starts):
+        if a is not None:
+            a.flags.writeable = False
+    result = (ps, order, pr, pa, membership, present, starts)
+    _phase_index_cache[:] = [(arrays.phase_site, sr, sa, dtype, n_regions, result)]
+    return result
 
 
 def _caster(dtype: type):
@@ -188,8 +231,8 @@ def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     deliverable = np.full((samples, t_count), np.inf)
     total_request = np.zeros((samples, t_count))
     allocate = _Allocator(inp, samples)
-    lives = [(life, np.flatnonzero(inp.life_periods == life))
-             for life in np.unique(inp.life_periods)]
+    lives = [(life, np.flatnonzero(inp.life_periods == life))  # lives are ≥ 1: no sort needed
+             for life in np.flatnonzero(np.bincount(inp.life_periods))]
 
     waiting = np.zeros((samples, n_phases), dtype=dtype)
     for t in range(t_count):
@@ -243,20 +286,37 @@ class _Allocator:
         self.constrained = bool(np.isfinite(inp.supply).any())
         tiers = sorted(set(inp.priority.tolist()), reverse=True)
         self.tiers = [np.flatnonzero(inp.priority[inp.region_of_phase] == p) for p in tiers]
-        self.tier_use = [np.ascontiguousarray(inp.use_per_unit[:, :, tier]) for tier in self.tiers]
         self.samples = samples
+        # One sample, one set of uses, phases sorted by region: a tier is a set of regions, so
+        # the kind needs of every region are one ``reduceat`` and a tier's are a sum of those;
+        # a tier's delivery is the request times its tier's fraction (same arithmetic).
+        self.by_region = (samples == 1 and inp.use_per_unit.shape[0] == 1 and len(self.tiers) > 1
+                          and inp.region_starts is not None)
+        if self.by_region:
+            tier_index = {p: i for i, p in enumerate(tiers)}
+            tier_of_region = np.array([tier_index[p] for p in
+                                       inp.priority[inp.regions_present].tolist()], np.intp)
+            self.tier_regions = [tier_of_region == i for i in range(len(tiers))]
+            self.tier_of_region = tier_of_region
+            self.region_counts = np.diff(np.append(inp.region_starts, len(inp.region_of_phase)))
+            self.tier_use = []
+        else:
+            self.tier_use = [np.ascontiguousarray(inp.use_per_unit[:, :, tier])
+                             for tier in self.tiers]
 
     def __call__(self, request: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         inp = self.inp
         none = np.full(self.samples, NO_BOTTLENECK, dtype=np.int8)
         if self.capped:
-            by_region = request @ inp.membership
+            by_region = _by_region(inp, request)
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 share = np.where(by_region > 0, np.minimum(1.0, inp.cap_units[:, :, t] / by_region),
                                  1.0)
             request = request * share[:, inp.region_of_phase]
         if not self.constrained:
             return request, none, np.full(self.samples, np.inf)
+        if self.by_region:
+            return self._tiers_one_sample(request, t)
         supply = np.broadcast_to(inp.supply[:, :, t], (self.samples, len(KINDS))).copy()
         total = request.sum(axis=1)
         need_all = np.einsum("sp,skp->sk", request, inp.use_per_unit)
@@ -290,6 +350,46 @@ class _Allocator:
             deliverable = np.where(total > 0, got.sum(axis=1) + total * left, np.inf)
         return got.astype(request.dtype, copy=False), binding, deliverable
 
+    def _tiers_one_sample(self, request: np.ndarray,
+                          t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``__call__`` past the caps for one sample and several tiers (same arithmetic)."""
+        inp = self.inp
+        supply = inp.supply[0, :, t].copy()
+        total = request.sum(axis=1)
+        per_region = np.add.reduceat(inp.use_per_unit[0] * request, inp.region_starts, axis=1)
+        need_all = per_region.sum(axis=1)  # (K,)
+        fractions = np.empty(len(self.tiers), dtype=supply.dtype)
+        binding = NO_BOTTLENECK
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for i, regions in enumerate(self.tier_regions):
+                need = per_region[:, regions].sum(axis=1)
+                ratio = np.where(need > 0, supply / need, np.inf)
+                low = ratio.min()
+                fraction = np.minimum(1.0, low)
+                if low < 1.0 and binding == NO_BOTTLENECK:
+                    binding = int(ratio.argmin())
+                fractions[i] = fraction
+                supply = np.maximum(supply - need * fraction, 0.0)
+            per_phase = np.repeat(fractions[self.tier_of_region], self.region_counts)
+            got = request * per_phase.astype(request.dtype, copy=False)
+            left = np.where(need_all > 0, supply / need_all, np.inf).min()
+            deliverable = np.where(total > 0, got.sum(axis=1) + total * left, np.inf)
+        return (got, np.array([binding], dtype=np.int8), deliverable)
+
+
+def _by_region(inp: KernelInputs, per_phase: np.ndarray) -> np.ndarray:
+    """(N, P) → (N, R) sums by region: contiguous runs of region-sorted phases, else a product
+    with the membership matrix."""
+    if inp.region_starts is None:
+        return per_phase @ inp.membership
+    sums = np.add.reduceat(per_phase, inp.region_starts, axis=1)
+    n_regions = inp.membership.shape[1]
+    if len(inp.regions_present) == n_regions:
+        return sums
+    out = np.zeros((per_phase.shape[0], n_regions), dtype=sums.dtype)
+    out[:, inp.regions_present] = sums
+    return out
+
 
 def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initial: np.ndarray,
                delivered: np.ndarray, backlog: np.ndarray, requested: np.ndarray,
@@ -307,7 +407,7 @@ def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initia
     def put(name: str, per_phase: np.ndarray) -> None:
         # One (T·S, P) × (P, R) product: a stacked (T, S, P) @ (P, R) runs T small ones.
         flat = np.ascontiguousarray(per_phase).reshape(-1, per_phase.shape[-1])
-        q[:, :, index[name]] = (flat @ inp.membership).reshape(t_count, samples, -1)
+        q[:, :, index[name]] = _by_region(inp, flat).reshape(t_count, samples, -1)
 
     t_axis = np.arange(t_count).reshape(-1, 1, 1)
     installed = np.subtract(delivered, retired)
