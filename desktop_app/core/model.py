@@ -11,7 +11,7 @@ Units are in the field names. Money is USD of the document's currency year.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar
 
@@ -262,27 +262,6 @@ class Settings:
     it_capex_timing: ITCapexTiming = ITCapexTiming.DELIVERY
     replace_retired_accelerators: bool = True
     hours_per_year: float = 8760.0
-
-
-ENTITY_TYPES: dict[str, type] = {
-    "region": Region,
-    "accelerator": Accelerator,
-    "site": Site,
-    "phase": Phase,
-    "supply_line": SupplyLine,
-    "scenario": Scenario,
-}
-
-
-def numeric_fields(entity_type: type) -> list[str]:
-    """Fields an override or uncertainty may target (numbers, not keys or text)."""
-    out = []
-    for f in fields(entity_type):
-        if f.name == "uid":
-            continue
-        if f.type in ("float", "int", "float | None", "int | None") or f.name == "capacity_by_year":
-            out.append(f.name)
-    return out
 
 
 @dataclass(slots=True)

@@ -13,9 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from desktop_app import __version__
+from desktop_app.core import untrusted_json
 from desktop_app.core.model import (
     Correlation,
     Distribution,
@@ -24,12 +23,11 @@ from desktop_app.core.model import (
     Scenario,
     Uncertainty,
 )
-from desktop_app.paths import resource_path
+from desktop_app.core.untrusted_json import Schema
 
 FORMAT = "compute-atlas-scenario"
 VERSION = 2
 MAX_BYTES = 5 * 2**20
-MAX_DEPTH = 12
 SUFFIX = ".scenario.json"
 
 
@@ -37,18 +35,11 @@ class ScenarioFileError(ValueError):
     """The file cannot be read as a scenario; the message says why in one or a few lines."""
 
 
-_validator: jsonschema.Draft202012Validator | None = None
+SCHEMA = Schema("scenario.schema.json")
 
 
 def schema() -> dict[str, Any]:
-    return json.loads(resource_path("scenario.schema.json").read_text(encoding="utf-8"))
-
-
-def _schema_validator() -> jsonschema.Draft202012Validator:
-    global _validator
-    if _validator is None:
-        _validator = jsonschema.Draft202012Validator(schema())
-    return _validator
+    return SCHEMA.document()
 
 
 def scenario_to_dict(scenario: Scenario, provenance: dict[str, str] | None = None
@@ -98,7 +89,7 @@ def write_scenario_file(scenario: Scenario, path: str | os.PathLike[str],
     """Write atomically (a temp file renamed over the target)."""
     path = Path(path)
     document = scenario_to_dict(scenario, provenance)
-    _schema_validator().validate(document)  # never hand a colleague a file we would refuse
+    SCHEMA.validator.validate(document)  # never hand a colleague a file we would refuse
     temp = path.with_name(f".{path.name}.writing")
     try:
         temp.write_text(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
@@ -111,83 +102,14 @@ def write_scenario_file(scenario: Scenario, path: str | os.PathLike[str],
 
 def read_scenario_file(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, str]]:
     """Parse, upgrade and validate a scenario file; never changes anything on disk."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ScenarioFileError(f"{path.name}: cannot be read ({exc.strerror})") from exc
-    if size > MAX_BYTES:
-        raise ScenarioFileError(f"{path.name} is {size:,} bytes; scenario files are limited "
-                                f"to {MAX_BYTES:,}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioFileError(f"{path.name}: cannot be read ({exc.strerror})") from exc
-    return parse_scenario(data, path.name)
+    data = untrusted_json.read_limited(path, MAX_BYTES, "scenario files", ScenarioFileError)
+    return parse_scenario(data, Path(path).name)
 
 
 def parse_scenario(data: bytes, name: str = "scenario") -> tuple[Scenario, dict[str, str]]:
-    if len(data) > MAX_BYTES:
-        raise ScenarioFileError(f"{name} is larger than {MAX_BYTES:,} bytes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScenarioFileError(f"{name} is not UTF-8 text (byte {exc.start})") from exc
-    _check_depth(text, name)
-    try:
-        document = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
-                              parse_int=_bounded_int)
-    except (ValueError, RecursionError) as exc:
-        raise ScenarioFileError(f"{name} is not valid JSON ({exc})") from exc
-    document = upgrade(document, name)
-    errors = sorted(_schema_validator().iter_errors(document), key=lambda e: list(e.path))
-    if errors:
-        lines = [f"{'/'.join(str(p) for p in e.path) or '(top)'}: {e.message}"
-                 for e in errors[:5]]
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        raise ScenarioFileError(f"{name} does not match the scenario schema{more}: "
-                                + "; ".join(lines))
+    document = upgrade(untrusted_json.loads(data, name, MAX_BYTES, ScenarioFileError), name)
+    SCHEMA.check(document, name, "scenario", ScenarioFileError)
     return _scenario(document["scenario"]), document.get("provenance", {})
-
-
-def _finite_float(token: str) -> float:
-    value = float(token)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"{token} overflows a number")
-    return value
-
-
-def _bounded_int(token: str) -> int:
-    if len(token) > 30:  # int("9" * 10**6) is quadratic; no real input needs 30 digits
-        raise ValueError(f"integer {token[:20]}… is too long")
-    return int(token)
-
-
-def _reject_constant(token: str) -> float:
-    raise ValueError(f"{token} is not a number a scenario may hold")
-
-
-def _check_depth(text: str, name: str) -> None:
-    """Refuse deep nesting before parsing (a bomb of brackets costs nothing to write)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > MAX_DEPTH:
-                raise ScenarioFileError(f"{name} nests deeper than {MAX_DEPTH} levels")
-        elif char in "]}":
-            depth -= 1
 
 
 def upgrade(document: Any, name: str = "scenario") -> Any:

@@ -24,17 +24,10 @@ from typing import Any
 import jsonschema
 import numpy as np
 
+from desktop_app.core import untrusted_json
 from desktop_app.core.drivers import BY_ID, DRIVERS
 from desktop_app.core.engine.result import METRIC_INDEX, metric
 from desktop_app.core.model import Model
-from desktop_app.core.scenario_files import (
-    ScenarioFileError,
-    _bounded_int,
-    _check_depth,
-    _finite_float,
-    _reject_constant,
-)
-from desktop_app.paths import resource_path
 
 FORMAT = "compute-atlas-sweep"
 VERSION = 1
@@ -230,32 +223,17 @@ def latin_hypercube(n: int, drivers: tuple[DriverAxis, ...],
 
 # --- reading ---------------------------------------------------------------------------------
 
-_validator: jsonschema.Draft202012Validator | None = None
+SCHEMA = untrusted_json.Schema("sweep.schema.json")
 
 
 def schema() -> dict[str, Any]:
-    return json.loads(resource_path("sweep.schema.json").read_text(encoding="utf-8"))
-
-
-def _schema_validator() -> jsonschema.Draft202012Validator:
-    global _validator
-    if _validator is None:
-        _validator = jsonschema.Draft202012Validator(schema())
-    return _validator
+    return SCHEMA.document()
 
 
 def read_spec(path: str | os.PathLike[str]) -> SweepSpec:
     """Parse and validate a sweep spec file; never changes anything on disk."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SweepSpecError(f"{path.name} is {size:,} bytes; sweep specs are limited to "
-                                 f"{MAX_BYTES:,}")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SweepSpecError(f"{path.name}: cannot be read ({exc.strerror})") from exc
-    return parse_spec(data, path.name)
+    data = untrusted_json.read_limited(path, MAX_BYTES, "sweep specs", SweepSpecError)
+    return parse_spec(data, Path(path).name)
 
 
 def parse_spec(data: bytes | str | dict[str, Any], name: str = "sweep spec") -> SweepSpec:
@@ -265,21 +243,7 @@ def parse_spec(data: bytes | str | dict[str, Any], name: str = "sweep spec") -> 
     else:
         if isinstance(data, str):
             data = data.encode("utf-8")
-        if len(data) > MAX_BYTES:
-            raise SweepSpecError(f"{name} is larger than {MAX_BYTES:,} bytes")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SweepSpecError(f"{name} is not UTF-8 text (byte {exc.start})") from exc
-        try:
-            _check_depth(text, name)
-        except ScenarioFileError as exc:
-            raise SweepSpecError(str(exc)) from None
-        try:
-            document = json.loads(text, parse_constant=_reject_constant,
-                                  parse_float=_finite_float, parse_int=_bounded_int)
-        except (ValueError, RecursionError) as exc:
-            raise SweepSpecError(f"{name} is not valid JSON ({exc})") from exc
+        document = untrusted_json.loads(data, name, MAX_BYTES, SweepSpecError)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise SweepSpecError(f"{name} is not a Compute Atlas sweep spec "
                              f"(expected \"format\": \"{FORMAT}\")")
@@ -287,13 +251,7 @@ def parse_spec(data: bytes | str | dict[str, Any], name: str = "sweep spec") -> 
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise SweepSpecError(f"{name} has format version {version}; this Compute Atlas reads "
                              f"up to {VERSION}")
-    errors = sorted(_schema_validator().iter_errors(document), key=lambda e: list(e.path))
-    if errors:
-        lines = [f"{'/'.join(str(p) for p in e.path) or '(top)'}: {_message(e)}"
-                 for e in errors[:5]]
-        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        raise SweepSpecError(f"{name} does not match the sweep schema{more}: "
-                             + "; ".join(lines))
+    SCHEMA.check(document, name, "sweep", SweepSpecError, _message)
     problems: list[str] = []
     spec = _build(document, problems)
     if problems:
