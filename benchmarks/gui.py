@@ -35,15 +35,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from qt_timing import Heartbeat, pump, verdict, wait_until  # noqa: E402
+
 BUDGET_START_S = 1.5
 BUDGET_OPEN_S = 1.0
 BUDGET_STALL_S = 0.100
 STARTS = 5
 SITES = 10_000
-
-
-def verdict(value: float, budget: float) -> str:
-    return "OK" if value <= budget else "OVER"
 
 
 def scratch_env() -> dict[str, str]:
@@ -89,47 +87,6 @@ def bench_cold_start() -> None:
 
 
 # --- 2 and 3: a running app -------------------------------------------------------------------
-
-class Heartbeat:
-    """Largest gap between 10 ms timer ticks: how long the UI thread was unavailable."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        self.timer = QTimer(interval=10)
-        self.timer.timeout.connect(self._tick)
-        self.last = time.perf_counter()
-        self.max_gap = 0.0
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.max_gap = max(self.max_gap, now - self.last)
-        self.last = now
-
-    def start(self) -> None:
-        self.last, self.max_gap = time.perf_counter(), 0.0
-        self.timer.start()
-
-    def stop(self) -> float:
-        self.timer.stop()
-        return self.max_gap
-
-
-def pump(app: object, seconds: float) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()  # type: ignore[attr-defined]
-        time.sleep(0.001)
-
-
-def wait_until(app: object, condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    end = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > end:
-            raise SystemExit("timed out")
-        app.processEvents()  # type: ignore[attr-defined]
-        time.sleep(0.0005)
-
 
 def stall_of(app: object, heartbeat: Heartbeat, actions: list[Callable[[], None]],
              settle: float = 0.03) -> float:

@@ -34,13 +34,14 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from qt_timing import Heartbeat, pump, verdict, wait_until  # noqa: E402
 
 BUDGET_SAMPLE_S = 0.030
 BUDGET_BIG_S = 0.100
@@ -50,10 +51,6 @@ CHANGES = 120
 BIG_SITES = 2_000
 MC_SAMPLES = 10_000
 DRIVER = "packaging_change"
-
-
-def verdict(value: float, budget: float) -> str:
-    return "OK" if value <= budget else "OVER"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -69,47 +66,6 @@ def isolate() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-class Heartbeat:
-    """Largest gap between 10 ms timer ticks: how long the GUI thread was unavailable."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        self.timer = QTimer(interval=10)
-        self.timer.timeout.connect(self._tick)
-        self.last = time.perf_counter()
-        self.max_gap = 0.0
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.max_gap = max(self.max_gap, now - self.last)
-        self.last = now
-
-    def start(self) -> None:
-        self.last, self.max_gap = time.perf_counter(), 0.0
-        self.timer.start()
-
-    def stop(self) -> float:
-        self.timer.stop()
-        return self.max_gap
-
-
-def pump(app: Any, seconds: float) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()
-        time.sleep(0.0005)
-
-
-def wait_until(app: Any, condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    end = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > end:
-            raise SystemExit("timed out")
-        app.processEvents()
-        time.sleep(0.0002)
-
-
 def open_window() -> tuple[Any, Any]:
     from desktop_app.ui.app import create_application
     from desktop_app.ui.main_window import QAtlasMainWindow
@@ -119,9 +75,9 @@ def open_window() -> tuple[Any, Any]:
     window.open_initial([])
     window.resize(1440, 900)
     window.show()
-    wait_until(app, lambda: window.dashboard.ready)
+    wait_until(app, lambda: window.dashboard.ready, poll=0.0002)
     window.dashboard.controller.wait()
-    pump(app, 0.5)
+    pump(app, 0.5, poll=0.0005)
     return app, window
 
 
@@ -160,7 +116,7 @@ def slider_latencies(app: Any, window: Any, changes: int) -> tuple[list[float], 
         position = positions[(i * 37) % len(positions)]
         if position == handle.value():
             position = positions[(i * 37 + 1) % len(positions)]
-        pump(app, INTERVAL_MS / 1000 + 0.015)  # a pause: this change opens a new burst
+        pump(app, INTERVAL_MS / 1000 + 0.015, poll=0.0005)  # a pause: this change opens a new burst
         before, paints = len(drawn), watch.count
         started = [0.0]
 
@@ -169,12 +125,12 @@ def slider_latencies(app: Any, window: Any, changes: int) -> tuple[list[float], 
             handle.setSliderPosition(p)  # what a mouse drag does to the handle
 
         QTimer.singleShot(0, move)
-        wait_until(app, lambda b=before: len(drawn) > b)
+        wait_until(app, lambda b=before: len(drawn) > b, poll=0.0002)
         data.append(drawn[before] - started[0])
-        wait_until(app, lambda p=paints: watch.count > p, timeout=5)
+        wait_until(app, lambda p=paints: watch.count > p, timeout=5, poll=0.0002)
         painted.append(time.perf_counter() - started[0])
     handle.setSliderDown(False)
-    pump(app, 0.2)
+    pump(app, 0.2, poll=0.0005)
     dashboard.controller.wait()
     return data, painted
 
@@ -196,8 +152,8 @@ def continuous_drag(app: Any, window: Any, seconds: float = 2.0) -> tuple[int, i
         position = position + 1 if position < handle.maximum() else handle.minimum()
         handle.setSliderPosition(position)
         sent.append((time.perf_counter(), float(position)))
-        pump(app, 0.016)
-    pump(app, 0.3)
+        pump(app, 0.016, poll=0.0005)
+    pump(app, 0.3, poll=0.0005)
     handle.setSliderDown(False)
     stale = []
     for at, _value in sent:
@@ -256,7 +212,7 @@ def bench_big(app: Any, window: Any) -> None:
     model = synthetic_model(BIG_SITES)
     window.session.replace(Document(model), note="benchmark")
     window.dashboard.controller.wait()
-    pump(app, 0.5)
+    pump(app, 0.5, poll=0.0005)
     window.dashboard.controller.wait()
     print(f"\n2. slider → plots' data updated, {len(model.sites):,}-site model "
           f"({len(model.phases):,} phases), projected in a worker:")
@@ -271,11 +227,11 @@ def bench_monte_carlo(app: Any, window: Any) -> None:
 
     window.documents.new_sample(confirm=False)
     window.dashboard.controller.wait()
-    pump(app, 0.5)
+    pump(app, 0.5, poll=0.0005)
     session = window.session
     session.push(SetField("settings", SETTINGS_UID, "mc_samples", MC_SAMPLES), "samples")
     window.dashboard.controller.wait()
-    pump(app, 0.3)
+    pump(app, 0.3, poll=0.0005)
     mc = window.dashboard.monte_carlo
     print(f"\n3. Monte Carlo of the sample model, {MC_SAMPLES:,} samples, from the Run button:")
     runs = []
@@ -286,12 +242,12 @@ def bench_monte_carlo(app: Any, window: Any) -> None:
         heartbeat.start()
         started = time.perf_counter()
         window.dashboard.run_button.click()
-        wait_until(app, lambda f=finished: bool(f), timeout=60)
-        pump(app, 0.3)  # the band and tornado redraw on the GUI thread
+        wait_until(app, lambda f=finished: bool(f), timeout=60, poll=0.0002)
+        pump(app, 0.3, poll=0.0005)  # the band and tornado redraw on the GUI thread
         stall = heartbeat.stop()
         runs.append((finished[0] - started, stall))
         mc.cancel()
-        pump(app, 0.2)
+        pump(app, 0.2, poll=0.0005)
     seconds = statistics.median(r[0] for r in runs)
     stall = max(r[1] for r in runs)
     print(f"   3 runs: {', '.join(f'{r[0]:.2f} s' for r in runs)}; longest GUI-thread gap "
