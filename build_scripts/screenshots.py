@@ -149,8 +149,8 @@ def sweep_shot(app: object, window: object, out: Path) -> None:
     dialog.run()
     while dialog.running:
         _settle(app, 0.05)
-    dialog.x_driver.setCurrentIndex(dialog.x_driver.findData("demand_growth"))
-    dialog.y_driver.setCurrentIndex(dialog.y_driver.findData("price_change"))
+    dialog.view.x_driver.setCurrentIndex(dialog.view.x_driver.findData("demand_growth"))
+    dialog.view.y_driver.setCurrentIndex(dialog.view.y_driver.findData("price_change"))
     _settle(app, 0.4)
     _save(dialog, out / "screenshot-sweep.png")
     dialog.close()

@@ -71,26 +71,26 @@ def test_sweep_runs_in_a_worker_and_draws_the_cores_numbers(qtbot, window):
     output = spec.outputs[0].name
 
     # the scatter: 12 points at the design's driver values
-    x, y = dialog.scatter.getData()
+    x, y = dialog.view.scatter.getData()
     assert len(x) == 12
-    xi = spec.design().drivers.index(dialog.x_driver.currentData())
-    yi = spec.design().drivers.index(dialog.y_driver.currentData())
+    xi = spec.design().drivers.index(dialog.view.x_driver.currentData())
+    yi = spec.design().drivers.index(dialog.view.y_driver.currentData())
     assert xi != yi
     np.testing.assert_array_equal(x, expected.design.values[:, xi])
     np.testing.assert_array_equal(y, expected.design.values[:, yi])
     # the feature scores: one bar per driver, heights equal to the core's scores
     scores = found.scores[output]
-    assert len(dialog.score_bars.opts["height"]) == 2
-    assert len(dialog.rho_bars.opts["height"]) == 2
-    np.testing.assert_array_equal(dialog.score_bars.opts["height"],
+    assert len(dialog.view.score_bars.opts["height"]) == 2
+    assert len(dialog.view.rho_bars.opts["height"]) == 2
+    np.testing.assert_array_equal(dialog.view.score_bars.opts["height"],
                                   [s.first_order for s in scores])
-    np.testing.assert_array_equal(dialog.rho_bars.opts["height"],
+    np.testing.assert_array_equal(dialog.view.rho_bars.opts["height"],
                                   [s.spearman for s in scores])
     assert dialog.progress.value() == dialog.progress.maximum()
     assert dialog.export_button.isEnabled()
     # switching axes redraws from the same result
-    dialog.x_driver.setCurrentIndex(1 - dialog.x_driver.currentIndex())
-    x2, _ = dialog.scatter.getData()
+    dialog.view.x_driver.setCurrentIndex(1 - dialog.view.x_driver.currentIndex())
+    x2, _ = dialog.view.scatter.getData()
     assert len(x2) == 12
 
 
@@ -107,11 +107,11 @@ def test_threshold_draws_the_discovered_box(qtbot, window):
     d = expected.discovery
     assert d is not None and d.stats is not None
     assert dialog.found.discovery == d
-    xs, _ys = dialog.box.getData()
+    xs, _ys = dialog.view.box.getData()
     assert len(xs) == 5  # a closed rectangle
-    rings, _ = dialog.rings.getData()
+    rings, _ = dialog.view.rings.getData()
     assert len(rings) == d.crossing_points
-    text = dialog.box_text.text()
+    text = dialog.view.box_text.text()
     assert f"{d.stats.coverage:.0%}" in text and f"{d.stats.density:.0%}" in text
 
 
@@ -136,7 +136,7 @@ def test_cancel_leaves_the_dialog_responsive_and_no_result(qtbot, window):
     assert not dialog._background.busy()
     qtbot.wait(50)
     assert finished == [] and dialog.result is None
-    assert len(dialog.scatter.getData()[0]) == 0
+    assert len(dialog.view.scatter.getData()[0]) == 0
     assert not dialog.export_button.isEnabled()
 
 
