@@ -44,6 +44,33 @@ def test_fast_path_equals_general_kernel(model, shift: float) -> None:
     assert (bottleneck == -1).all()
 
 
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(models(uncapped=True), st.floats(-9, 3), st.integers(0, 2**32 - 1))
+def test_fast_path_equals_general_kernel_with_inputs_drawn_per_sample(model, shift: float,
+                                                                       seed: int) -> None:
+    """Online years, lead times, prices and PFLOPS differing by sample: leads drawn per sample
+    are no group key (building spend goes through start/end buckets instead of a window)."""
+    model.supply_lines = []
+    arrays = compile_model(model)
+    rng = np.random.default_rng(seed)
+    n, phases, accelerators = 3, len(model.phases), len(model.accelerators)
+    apply_values(arrays, "phase:*", "online_year", "shift_years",
+                 shift + rng.uniform(-3, 3, (n, phases)), sampled=True)
+    apply_values(arrays, "phase:*", "lead_time_years", "multiply",
+                 rng.uniform(0.2, 2.5, (n, phases)), sampled=True)
+    apply_values(arrays, "accelerator:*", "unit_price_usd", "multiply",
+                 rng.uniform(0.5, 2.0, (n, accelerators)), sampled=True)
+    apply_values(arrays, "accelerator:*", "pflops_dense", "multiply",
+                 rng.uniform(0.5, 2.0, (n, accelerators)), sampled=True)
+    assert unconstrained._groups(kernel.derive(arrays)).lead is None
+    (fast, _, _, fast_requested), (general, _, _, requested) = _both(arrays)
+    assert fast.shape[0] == n
+    scale = max(1.0, float(np.abs(general).max()))
+    np.testing.assert_allclose(fast, general, rtol=1e-9, atol=1e-9 * scale)
+    np.testing.assert_allclose(fast_requested, requested, rtol=1e-9,
+                               atol=1e-9 * max(1.0, float(np.abs(requested).max())))
+
+
 def test_general_kernel_is_used_when_supply_or_caps_constrain() -> None:
     from desktop_app.core.sample import build_sample_model
 

@@ -109,6 +109,34 @@ def _triangular_from_uniform(u: np.ndarray, low: float, mode: float, high: float
     return np.where(u < split, left, right).astype(u.dtype, copy=False)
 
 
+def standard_normal(rng: np.random.Generator, shape: tuple[int, ...],
+                    dtype: type = np.float32) -> np.ndarray:
+    """Standard normal draws of ``shape`` by the Box–Muller transform of uniforms.
+
+    Why not ``rng.standard_normal``: its float32 ziggurat costs ~8.5 ns a draw on these
+    machines, no less than float64, while Box–Muller on float32 uniforms with NumPy's SIMD
+    log/sqrt/sin/cos costs ~3.3 ns (5 million draws: 44 ms → 17 ms; ``benchmarks/engine.py``
+    prints both), and random numbers are the floor of a Monte Carlo run. The transform is
+    exact in distribution; 24-bit float32 uniforms bound |z| at 5.77 (a normal goes beyond
+    with probability 8e-9), float64 ones at 8.6.
+    """
+    count = math.prod(shape)
+    half = (count + 1) // 2
+    u = rng.random(2 * half, dtype=dtype)
+    radius, angle = u[:half], u[half:]
+    np.subtract(dtype(1), radius, out=radius)  # (0, 1]: log is finite
+    np.log(radius, out=radius)
+    radius *= dtype(-2)
+    np.sqrt(radius, out=radius)
+    angle *= dtype(2 * math.pi)
+    z = np.empty(2 * half, dtype=dtype)
+    np.cos(angle, out=z[:half])
+    np.sin(angle, out=z[half:])
+    z[:half] *= radius
+    z[half:] *= radius
+    return z[:count].reshape(shape)
+
+
 def sample(
     dist: Distribution, rng: np.random.Generator, shape: tuple[int, ...],
     dtype: type = np.float32,
@@ -124,7 +152,7 @@ def sample(
     if kind == "triangular":
         return _triangular_from_uniform(rng.random(shape, dtype=dtype), *p)
     if kind == "lognormal":
-        z = rng.standard_normal(shape, dtype=dtype)
+        z = standard_normal(rng, shape, dtype)
         z *= dtype(p[1])
         np.exp(z, out=z)
         z *= dtype(p[0])
@@ -143,7 +171,7 @@ def sample(
 def _truncated_normal(rng: np.random.Generator, shape: tuple[int, ...], dtype: type,
                       mean: float, sd: float, low: float = -math.inf,
                       high: float = math.inf) -> np.ndarray:
-    x = rng.standard_normal(shape, dtype=dtype)
+    x = standard_normal(rng, shape, dtype)
     x *= dtype(sd)
     x += dtype(mean)
     if math.isinf(low) and math.isinf(high):
@@ -154,7 +182,7 @@ def _truncated_normal(rng: np.random.Generator, shape: tuple[int, ...], dtype: t
         count = int(np.count_nonzero(bad))
         if not count:
             return x
-        x[bad] = mean + sd * rng.standard_normal(count, dtype=dtype)
+        x[bad] = mean + sd * standard_normal(rng, (count,), dtype)
     return np.clip(x, np.nextafter(low, high), np.nextafter(high, low)).astype(dtype)
 
 

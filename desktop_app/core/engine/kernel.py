@@ -36,8 +36,8 @@ class KernelInputs:
     life_periods: np.ndarray  # (P,) int ≥ 1
     facility_capex_usd: np.ndarray  # (S|1, P) whole phase
     energy_mwh_per_mw: np.ndarray  # (T, S|1, P) per period online
-    pflops_per_unit: np.ndarray  # (S|1, P)
-    price_usd: np.ndarray  # (T, S|1, P) unit price of the phase's accelerator
+    pflops_by_accelerator: np.ndarray  # (S|1, A)
+    price_by_accelerator: np.ndarray  # (T, S|1, A) unit price
     electricity_usd_per_mwh: np.ndarray  # (S|1, R, T)
     carbon_kg_per_mwh: np.ndarray  # (S|1, R, T)
     supply: np.ndarray  # (S|1, K, T) units of each kind per period; inf: no lines of that kind
@@ -45,6 +45,7 @@ class KernelInputs:
     cap_units: np.ndarray  # (S|1, R, T) per period; inf: uncapped
     priority: np.ndarray  # (R,)
     region_of_phase: np.ndarray  # (P,)
+    accelerator_of_phase: np.ndarray  # (P,)
     membership: np.ndarray  # (P, R) one-hot
     it_capex_with_facility: bool
     replace_retired: bool
@@ -52,6 +53,25 @@ class KernelInputs:
     # phases start, for ``np.add.reduceat``; None: reduce with ``membership``.
     regions_present: np.ndarray | None = None
     region_starts: np.ndarray | None = None
+    _price_usd: np.ndarray | None = None
+    _pflops_per_unit: np.ndarray | None = None
+
+    @property
+    def price_usd(self) -> np.ndarray:
+        """(T, S|1, P) unit price of each phase's accelerator (gathered when first needed: the
+        fast path works per accelerator and never needs it)."""
+        if self._price_usd is None:
+            self._price_usd = np.take(self.price_by_accelerator, self.accelerator_of_phase,
+                                      axis=2)
+        return self._price_usd
+
+    @property
+    def pflops_per_unit(self) -> np.ndarray:
+        """(S|1, P) dense PFLOPS of one accelerator of each phase."""
+        if self._pflops_per_unit is None:
+            self._pflops_per_unit = np.take(self.pflops_by_accelerator,
+                                            self.accelerator_of_phase, axis=1)
+        return self._pflops_per_unit
 
 
 def _per_sample(a: np.ndarray, base_ndim: int) -> np.ndarray:
@@ -86,9 +106,17 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
     acc = arrays.tables["accelerator"].fields
     site = arrays.tables["site"].fields
     phase = arrays.tables["phase"].fields
-    # Phases are taken in region order (only regional sums leave the kernel), so a sum by
-    # region is a contiguous ``reduceat``; ``order`` picks them from the phase table.
-    ps, order, pr, pa, membership, present, starts = _phase_indices(arrays, dtype)
+    supply = _supply(arrays, dt).astype(dtype)
+    # inf × 0 (a multiplied "uncapped") is NaN: read it as uncapped again.
+    cap_units = _caster(dtype)(np.nan_to_num(
+        _per_sample(region["supply_cap_units_per_year"], 2), nan=np.inf, posinf=np.inf) * dt)
+    # When supply or caps constrain, phases are taken in region order (only regional sums
+    # leave the kernel), so a sum by region is a contiguous ``reduceat``; ``order`` picks them
+    # from the phase table. Unconstrained, the fast path buckets phases by region in any order,
+    # and sorting every sampled array would be wasted.
+    constrained = bool(np.isfinite(supply).any() or np.isfinite(cap_units).any())
+    ps, order, pr, pa, membership, present, starts = _phase_indices(arrays, dtype,
+                                                                    by_region=constrained)
 
     def by_order(a: np.ndarray) -> np.ndarray:
         return a if order is None else np.take(a, order, axis=-1)
@@ -136,19 +164,17 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
         facility_capex_usd=cast(expected_mw * _per_sample(
             by_order(effective(arrays, "phase", "facility_capex_usd_per_mw")), 1)),
         energy_mwh_per_mw=energy,
-        pflops_per_unit=cast(np.take(_per_sample(acc["pflops_dense"], 1), pa, axis=1)),
-        # Gather from a contiguous (T, S|1, A): a fancy index on a moved axis is ~10× slower.
-        price_usd=np.take(np.ascontiguousarray(np.moveaxis(price.astype(dtype), -1, 0)), pa,
-                          axis=2),
+        pflops_by_accelerator=cast(_per_sample(acc["pflops_dense"], 1)),
+        # Contiguous (T, S|1, A): gathers by phase on a moved axis are ~10× slower.
+        price_by_accelerator=np.ascontiguousarray(np.moveaxis(price.astype(dtype), -1, 0)),
         electricity_usd_per_mwh=cast(electricity),
         carbon_kg_per_mwh=cast(_per_sample(region["grid_carbon_kg_per_mwh"], 2)),
-        supply=_supply(arrays, dt).astype(dtype),
+        supply=supply,
         use_per_unit=np.take(use.astype(dtype), pa, axis=2),
-        # inf × 0 (a multiplied "uncapped") is NaN: read it as uncapped again.
-        cap_units=cast(np.nan_to_num(_per_sample(region["supply_cap_units_per_year"], 2),
-                                     nan=np.inf, posinf=np.inf) * dt),
+        cap_units=cap_units,
         priority=region["allocation_priority"].reshape(-1)[:n_regions].astype(np.intp),
         region_of_phase=pr,
+        accelerator_of_phase=pa,
         membership=membership,
         it_capex_with_facility=arrays.model.settings.it_capex_timing == "lead_time",
         replace_retired=bool(arrays.model.settings.replace_retired_accelerators),
@@ -157,25 +183,27 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
     )
 
 
-_phase_index_cache: list = []  # [(phase_site, site_region, site_accelerator, dtype, R, result)]
+_phase_index_cache: list = []  # [(key, result)], most recent last
+_PHASE_INDEX_CACHE_SIZE = 4  # deterministic and Monte Carlo runs of a document or two
 
 
-def _phase_indices(arrays: ModelArrays, dtype: type) -> tuple:
+def _phase_indices(arrays: ModelArrays, dtype: type, by_region: bool = True) -> tuple:
     """The kernel's phase order and, in it, each phase's site, region and accelerator, the
-    (P, R) one-hot membership, and the regions present with where their phases start.
+    (P, R) one-hot membership, and the regions present with where their phases start
+    (``order``, ``present`` and ``starts`` are None unless ``by_region``).
 
     They depend only on the compiled index arrays, which scenarios and samples share (never
-    edit), so the last result is reused while those very arrays (identity) come back.
+    edit), so results are reused while those very arrays (identity) come back.
     """
     ps, sr, sa = arrays.phase_site, arrays.site_region, arrays.site_accelerator
     n_regions = len(arrays.tables["region"].keys)
-    for c_ps, c_sr, c_sa, c_dtype, c_regions, result in _phase_index_cache:
-        if c_ps is ps and c_sr is sr and c_sa is sa and c_dtype is dtype \
-                and c_regions == n_regions:
+    for key, result in reversed(_phase_index_cache):
+        if key[0] is ps and key[1] is sr and key[2] is sa and key[3:] == (dtype, n_regions,
+                                                                            by_region):
             return result
     pr = sr[ps]
     order = present = starts = None
-    if len(ps) and pr.min() >= 0:
+    if by_region and len(ps) and pr.min() >= 0:
         order = np.argsort(pr, kind="stable")
         ps, pr = ps[order], pr[order]
         present = np.flatnonzero(np.bincount(pr, minlength=n_regions))
@@ -187,7 +215,9 @@ def _phase_indices(arrays: ModelArrays, dtype: type) -> tuple:
         if a is not None:
             a.flags.writeable = False
     result = (ps, order, pr, pa, membership, present, starts)
-    _phase_index_cache[:] = [(arrays.phase_site, sr, sa, dtype, n_regions, result)]
+    key = (arrays.phase_site, sr, sa, dtype, n_regions, by_region)
+    _phase_index_cache[:] = [*_phase_index_cache[-(_PHASE_INDEX_CACHE_SIZE - 1):],
+                             (key, result)]
     return result
 
 
@@ -214,7 +244,8 @@ def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     """Project; returns values (S, metric, T, R), bottleneck (S, T), supply and requests (S, T)."""
     samples = max(a.shape[0] for a in (inp.expected_mw, inp.demand_units, inp.online_period,
                                        inp.supply, inp.use_per_unit, inp.cap_units))
-    samples = max(samples, inp.price_usd.shape[1], inp.energy_mwh_per_mw.shape[1])
+    samples = max(samples, inp.price_by_accelerator.shape[1], inp.energy_mwh_per_mw.shape[1],
+                  inp.pflops_by_accelerator.shape[0])
     if FAST_PATH and unconstrained.applies(inp):
         return unconstrained.run(inp, samples)
     n_phases = inp.demand_units.shape[1]

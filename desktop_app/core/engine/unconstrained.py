@@ -1,13 +1,20 @@
 """The projection when nothing constrains supply (no supply lines, no region caps).
 
-Then every request is delivered in the period it is made, so each phase contributes a step at
-its online period (and at each renewal). Summing those steps into (sample, period, region)
-buckets with ``np.bincount`` and a running sum over periods replaces the general kernel's
-period loop and its (period, sample, phase) arrays — the Monte Carlo of the engine issue's
-reference model is of this kind. Results equal the general kernel's (a test holds them equal).
+Then every request is delivered in the period it is made, so a phase contributes a step at its
+online period and, shifted by its accelerator's life, at each retirement or renewal. Phases that
+share a region, an accelerator and (when it is not drawn per sample) a lead time are alike in
+everything but their amounts, so the fast path sums four amounts per phase — MW, accelerators,
+MW × energy intensity, facility capex — into (sample, period, group) buckets with
+``np.bincount``, and derives the rest on those small arrays: retirements and renewals are the
+buckets shifted by the group's life, building spend is a window of ``lead`` buckets after the
+period, prices and PFLOPS are per group. This replaces the general kernel's period loop and its
+(period, sample, phase) arrays; the Monte Carlo of the engine issue's reference model is of this
+kind. Results equal the general kernel's (a property test holds them equal).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,21 +30,54 @@ def applies(inp: object) -> bool:
             and not np.isfinite(inp.cap_units).any())  # type: ignore[attr-defined]
 
 
-class _Buckets:
-    """(sample, bucket, region) sums; bucket 0 is before the base, T + 1 after the horizon."""
+@dataclass(slots=True)
+class _Groups:
+    """Phases pooled by region, accelerator (price, PFLOPS, life) and a lead time shared by all
+    samples; ``lead`` is None when lead times are drawn per sample (then it is no group key)."""
 
-    def __init__(self, samples: int, n_phases: int, t_count: int, region: np.ndarray,
-                 n_regions: int) -> None:
-        self.shape = (samples, t_count + 2, n_regions)
-        self.size = samples * (t_count + 2) * n_regions
-        self.t_count = t_count
-        sample = np.arange(samples, dtype=np.intp)[:, None] * ((t_count + 2) * n_regions)
-        self.base = sample + region[None, :]  # (S, P)
-        self.n_regions = n_regions
+    of_phase: np.ndarray  # (P,) group of each phase
+    region: np.ndarray  # (G,)
+    accelerator: np.ndarray  # (G,)
+    life: np.ndarray  # (G,) periods
+    lead: np.ndarray | None  # (G,) periods
+
+    @property
+    def count(self) -> int:
+        return len(self.region)
+
+
+def _groups(inp: object) -> _Groups:
+    region = inp.region_of_phase  # type: ignore[attr-defined]
+    accelerator = inp.accelerator_of_phase  # type: ignore[attr-defined]
+    lead = inp.lead_periods  # type: ignore[attr-defined]
+    key = region * (int(accelerator.max(initial=0)) + 1) + accelerator
+    shared_lead = lead.shape[0] == 1
+    if shared_lead:
+        key = key * (int(lead.max(initial=1)) + 1) + lead[0]
+    _, first, of_phase = np.unique(key, return_index=True, return_inverse=True)
+    return _Groups(of_phase.reshape(-1), region[first], accelerator[first],
+                   inp.life_periods[first],  # type: ignore[attr-defined]
+                   lead[0][first] if shared_lead else None)
+
+
+class _Buckets:
+    """(sample, bucket, group) sums: bucket 0 is before the base period, bucket ``t + 1`` is
+    period ``t`` for ``t < span``, the last bucket is everything later."""
+
+    def __init__(self, samples: int, groups: _Groups, span: int) -> None:
+        self.span = span
+        self.groups = groups.count
+        self.shape = (samples, span + 2, groups.count)
+        self.size = samples * (span + 2) * groups.count
+        sample = np.arange(samples, dtype=np.intp)[:, None] * ((span + 2) * groups.count)
+        self.base = sample + groups.of_phase[None, :]  # (S, P)
 
     def index(self, period: np.ndarray) -> np.ndarray:
-        bucket = np.clip(period + 1, 0, self.t_count + 1)
-        return self.base + bucket * self.n_regions
+        bucket = period + 1
+        np.clip(bucket, 0, self.span + 1, out=bucket)
+        bucket *= self.groups
+        bucket += self.base
+        return bucket
 
     def add(self, index: np.ndarray, weights: np.ndarray) -> np.ndarray:
         index, weights = np.broadcast_arrays(index, weights)
@@ -45,125 +85,164 @@ class _Buckets:
         return sums.reshape(self.shape)
 
 
-def _flow(b: np.ndarray) -> np.ndarray:
-    return b[:, 1:-1]
+def _shift(steps: np.ndarray, by: np.ndarray) -> np.ndarray:
+    """``steps`` (S, B, G) moved ``by[g]`` buckets later per group; what passes the end goes."""
+    out = np.zeros_like(steps)
+    n_buckets = steps.shape[1]
+    for k in np.unique(by).tolist():
+        if k < n_buckets:
+            cols = np.flatnonzero(by == k)
+            out[:, k:, cols] = steps[:, :n_buckets - k, cols]
+    return out
 
 
-def _stock(b: np.ndarray) -> np.ndarray:
-    return np.cumsum(b[:, :-1], axis=1)[:, 1:]
+def _window(steps: np.ndarray, lead: np.ndarray, t_count: int) -> np.ndarray:
+    """(S, T, G): for period ``t``, the sum of ``steps`` in periods ``t + 1 … t + lead[g]``
+    divided by ``lead[g]`` — what phases coming online in those periods spend on building."""
+    out = np.zeros((steps.shape[0], t_count, steps.shape[2]))
+    for k in np.unique(lead).tolist():
+        cols = np.flatnonzero(lead == k)
+        part = out[:, :, cols]
+        for step in range(1, k + 1):
+            part += steps[:, 1 + step:1 + step + t_count, cols]
+        out[:, :, cols] = part / k
+    return out
 
 
-def _price_at(price: np.ndarray, period: np.ndarray) -> np.ndarray:
-    """Unit price (T, S|1, P) of each phase's accelerator in ``period`` (S, P), clipped."""
-    t_count, price_samples, n_phases = price.shape
-    flat = np.clip(period, 0, t_count - 1) * (price_samples * n_phases)
-    if price_samples > 1:
-        flat += np.arange(period.shape[0] * n_phases).reshape(period.shape)
-    else:
-        flat += np.arange(n_phases)
-    return np.take(price.reshape(-1), flat)  # ``price`` is C-contiguous: reshape is a view
+def _flow(b: np.ndarray, t_count: int) -> np.ndarray:
+    return b[:, 1:t_count + 1]
+
+
+def _stock(b: np.ndarray, t_count: int) -> np.ndarray:
+    return np.cumsum(b[:, :t_count + 1], axis=1)[:, 1:]
 
 
 def run(inp: object, samples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Same contract as ``kernel.run`` for an unconstrained model."""
     t_count = inp.n_periods  # type: ignore[attr-defined]
-    n_regions = inp.membership.shape[1]  # type: ignore[attr-defined]
     n_phases = inp.demand_units.shape[1]  # type: ignore[attr-defined]
     full = (samples, n_phases)
-    demand = np.broadcast_to(inp.demand_units, full)  # type: ignore[attr-defined]
-    mw = np.broadcast_to(inp.expected_mw, full)  # type: ignore[attr-defined]
+    groups = _groups(inp)
+    span = t_count + (int(groups.lead.max(initial=0)) if groups.lead is not None else 0)
+    buckets = _Buckets(samples, groups, span)
+    demand = inp.demand_units  # type: ignore[attr-defined]
+    mw = inp.expected_mw  # type: ignore[attr-defined]
     online = np.broadcast_to(inp.online_period, full)  # type: ignore[attr-defined]
-    life = inp.life_periods[None, :]  # type: ignore[attr-defined]
-    buckets = _Buckets(samples, n_phases, t_count, inp.region_of_phase,  # type: ignore
-                       n_regions)
     at_online = buckets.index(online)
     energy = inp.energy_mwh_per_mw[0]  # type: ignore[attr-defined]
-    pflops = inp.pflops_per_unit  # type: ignore[attr-defined]
     replace = inp.replace_retired  # type: ignore[attr-defined]
 
-    before = online < 0
     # A fleet installed before the base is there from the start, unless (without renewal) its
     # life ended before the base; its first renewal/retirement falls at ``first_end``.
-    first_end = online + life * -(online // life) if replace else online + life
-    present = ~before | (first_end >= 0) if not replace else np.ones(full, dtype=bool)
-    units = np.where(present, demand, 0.0)
-    q: dict[str, np.ndarray] = {
-        "planned_mw": _stock(buckets.add(at_online, mw)),
-    }
-    installed_steps = buckets.add(at_online, units)
-    online_steps = buckets.add(at_online, np.where(present, mw, 0.0))
-    energy_steps = buckets.add(at_online, np.where(present, mw * energy, 0.0))
-    pflops_steps = buckets.add(at_online, units * pflops)
-    delivered = buckets.add(at_online, np.where(before, 0.0, demand))
-    price = inp.price_usd  # type: ignore[attr-defined]
-    if inp.it_capex_with_facility:  # type: ignore[attr-defined]
-        it_capex = np.zeros(buckets.shape)
+    before = online < 0
+    any_before = bool(before.any())
+    units, mw_present = demand, mw
+    first_end = present = None
+    if any_before:
+        life = inp.life_periods[None, :]  # type: ignore[attr-defined]
+        first_end = online + life * -(online // life) if replace else online + life
+        if not replace:
+            present = ~before | (first_end >= 0)
+            units = np.where(present, demand, 0.0)
+            mw_present = np.where(present, mw, 0.0)
+    planned_steps = buckets.add(at_online, mw)
+    online_steps = planned_steps if mw_present is mw else buckets.add(at_online, mw_present)
+    unit_steps = buckets.add(at_online, units)
+    energy_steps = buckets.add(at_online, mw_present * energy)
+
+    # Retirements (without replacement) or renewals (with) of phases online in the window are
+    # their online steps moved by the life; those of a fleet from before the base are counted
+    # at their first end (one more bincount, only when there is such a fleet).
+    def from_window(steps: np.ndarray) -> np.ndarray:
+        inside = steps.copy()
+        inside[:, 0] = 0.0
+        return inside
+
+    def first_ends(weights: np.ndarray) -> np.ndarray:
+        if not any_before:
+            return np.zeros(buckets.shape)
+        at_end = buckets.index(np.where(before, first_end, span))
+        return buckets.add(at_end, np.where(before, weights, 0.0))
+
+    life = groups.life
+    renewals = None
+    if replace:
+        due = _shift(from_window(unit_steps), life) + first_ends(units)
+        renewals = due.copy()
+        while due.any():  # and every life after that, inside the window
+            due = _shift(due, life)
+            renewals += due
+        delivered_steps = from_window(unit_steps) + renewals
+        installed_steps = unit_steps
     else:
-        it_capex = buckets.add(at_online, np.where(before, 0.0, demand * _price_at(price,
-                                                                                  online)))
-    # Renewals (with replacement) or retirements (without) inside the window.
-    end = np.where(before, first_end, online + life)
-    while True:
-        inside = (end >= 0) & (end < t_count) & present
-        if not inside.any():
-            break
-        at_end = buckets.index(np.where(inside, end, t_count))
-        if replace:
-            delivered += buckets.add(at_end, np.where(inside, demand, 0.0))
-            it_capex += buckets.add(at_end, np.where(inside, demand * _price_at(price, end),
-                                                     0.0))
-            end = end + life
-        else:
-            installed_steps -= buckets.add(at_end, np.where(inside, demand, 0.0))
-            online_steps -= buckets.add(at_end, np.where(inside, mw, 0.0))
-            energy_steps -= buckets.add(at_end, np.where(inside, mw * energy, 0.0))
-            pflops_steps -= buckets.add(at_end, np.where(inside, demand * pflops, 0.0))
-            break
-    q["accelerators_installed"] = _stock(installed_steps)
-    q["online_mw"] = _stock(online_steps)
-    q["installed_pflops"] = _stock(pflops_steps)
-    q["energy_mwh"] = _stock(energy_steps)
-    q["accelerators_delivered"] = _flow(delivered)
-    q["accelerators_demanded"] = q["accelerators_delivered"]
-    q["backlog"] = np.zeros_like(q["planned_mw"])
-    _building_costs(inp, buckets, demand, online, price, it_capex, q)
-    values = _metrics(inp, q, samples)
+        delivered_steps = from_window(unit_steps)
+        installed_steps = unit_steps - _shift(from_window(unit_steps), life) - first_ends(units)
+        online_steps = online_steps - _shift(from_window(online_steps), life) \
+            - first_ends(mw_present)
+        energy_steps = energy_steps - _shift(from_window(energy_steps), life) \
+            - first_ends(mw_present * energy)
+
+    price = np.moveaxis(inp.price_by_accelerator[:, :, groups.accelerator], 0, 1)  # type: ignore
+    pflops = inp.pflops_by_accelerator[:, None, groups.accelerator]  # type: ignore[attr-defined]
+    installed = _stock(installed_steps, t_count)
+    delivered = _flow(delivered_steps, t_count)
+    facility, building_units = _building(inp, buckets, groups, online, at_online, unit_steps,
+                                         t_count)
+    if inp.it_capex_with_facility:  # type: ignore[attr-defined]
+        # Bought with the building (backlog deliveries are prepaid); replacements when due.
+        bought = building_units if renewals is None else building_units + _flow(renewals,
+                                                                                t_count)
+    else:
+        bought = delivered
+    q = {
+        "planned_mw": _stock(planned_steps, t_count),
+        "online_mw": _stock(online_steps, t_count),
+        "accelerators_demanded": delivered,
+        "accelerators_delivered": delivered,
+        "accelerators_installed": installed,
+        "installed_pflops": installed * pflops,
+        "facility_capex_usd": facility,
+        "it_capex_usd": bought * price,
+        "energy_mwh": _stock(energy_steps, t_count),
+    }
+    values = _metrics(inp, q, groups, samples, t_count)
     bottleneck = np.full((samples, t_count), NO_BOTTLENECK, dtype=np.int8)
-    requested = q["accelerators_delivered"].sum(axis=-1)
+    requested = delivered.sum(axis=-1)
     return values, bottleneck, np.full((samples, t_count), np.inf), requested
 
 
-def _building_costs(inp: object, buckets: _Buckets, demand: np.ndarray, online: np.ndarray,
-                    price: np.ndarray, it_capex: np.ndarray, q: dict[str, np.ndarray]) -> None:
-    """Facility capex (and IT capex booked with it) spread over the lead periods."""
-    lead = np.broadcast_to(inp.lead_periods, online.shape)  # type: ignore[attr-defined]
-    facility_per_period = inp.facility_capex_usd / inp.lead_periods  # type: ignore
-    units_per_period = demand / lead
-    facility = np.zeros(buckets.shape)
-    with_facility = inp.it_capex_with_facility  # type: ignore[attr-defined]
-    for step in range(int(lead.max(initial=1))):
-        period = online - lead + step
-        building = (step < lead) & (period >= 0) & (period < buckets.t_count)
-        if not building.any():
-            continue
-        at = buckets.index(np.where(building, period, buckets.t_count))
-        facility += buckets.add(at, np.where(building, facility_per_period, 0.0))
-        if with_facility:
-            it_capex += buckets.add(at, np.where(building, units_per_period
-                                                 * _price_at(price, period), 0.0))
-    q["facility_capex_usd"] = _flow(facility)
-    q["it_capex_usd"] = _flow(it_capex)
+def _building(inp: object, buckets: _Buckets, groups: _Groups, online: np.ndarray,
+              at_online: np.ndarray, unit_steps: np.ndarray,
+              t_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Facility capex and accelerators bought with the building, spread evenly over the lead
+    periods before each phase's online period; both (S, T, G)."""
+    capex = inp.facility_capex_usd  # type: ignore[attr-defined]
+    if groups.lead is not None:  # one lead per group: a window over the online buckets
+        # Fleets before the base (bucket 0) are built before the window: no building spend.
+        return (_window(buckets.add(at_online, capex), groups.lead, t_count),
+                _window(unit_steps, groups.lead, t_count))
+    # Leads drawn per sample: +amount per period where building starts, −amount at online.
+    lead = inp.lead_periods  # type: ignore[attr-defined]
+    at_start = buckets.index(online - lead)
+    demand = inp.demand_units  # type: ignore[attr-defined]
+    facility, units = (_stock(buckets.add(at_start, amount) - buckets.add(at_online, amount),
+                              t_count)
+                       for amount in (capex / lead, demand / lead))
+    return facility, units
 
 
-def _metrics(inp: object, q: dict[str, np.ndarray], samples: int) -> np.ndarray:
-    """(S, T, R) quantities → (S, metric, T, R) in the kernel's dtype."""
+def _metrics(inp: object, q: dict[str, np.ndarray], groups: _Groups, samples: int,
+             t_count: int) -> np.ndarray:
+    """(S, T, G) quantities → (S, metric, T, R) in the kernel's dtype."""
     dtype = inp.dtype  # type: ignore[attr-defined]
-    shape = q["planned_mw"].shape
-    out = np.zeros((samples, len(METRICS), *shape[1:]), dtype=dtype)
+    n_regions = inp.membership.shape[1]  # type: ignore[attr-defined]
+    to_region = np.zeros((groups.count, n_regions))
+    to_region[np.arange(groups.count), groups.region] = 1.0
+    out = np.zeros((samples, len(METRICS), t_count, n_regions), dtype=dtype)
     for name, values in q.items():
         if name != "energy_mwh":
-            out[:, METRIC_INDEX[name]] = values
-    energy_mwh = q["energy_mwh"]
+            out[:, METRIC_INDEX[name]] = values @ to_region
+    energy_mwh = q["energy_mwh"] @ to_region
     electricity = np.moveaxis(inp.electricity_usd_per_mwh, -1, 1)  # type: ignore[attr-defined]
     carbon = np.moveaxis(inp.carbon_kg_per_mwh, -1, 1)  # type: ignore[attr-defined]
     out[:, METRIC_INDEX["energy_opex_usd"]] = energy_mwh * electricity
