@@ -199,7 +199,8 @@ def test_a_point_is_run_monte_carlo_with_its_seed_and_overrides(model, reference
     spec = reference.spec
     for point in (0, 7):
         mc = run_monte_carlo(model, "Baseline", spec.samples, int(reference.design.seeds[point]),
-                             extra=reference.overrides(model, point))
+                             extra=reference.overrides(model, point),
+                             chunk_samples=reference.info.chunk_samples)
         for k, o in enumerate(spec.outputs):
             expected = output_value(mc.sample_series(o.metric, o.region), mc.period_years,
                                     o.metric, o.years)

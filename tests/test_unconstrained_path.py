@@ -87,14 +87,38 @@ def test_monte_carlo_agrees_between_paths() -> None:
 
     model = reference_atlas_model()
     fast = run_monte_carlo(model, "Reference", 300, 5)
+    assert fast.info.chunk_samples == 1024  # sized for the fast path: no periods axis
     kernel.FAST_PATH = False
     try:
-        general = run_monte_carlo(model, "Reference", 300, 5)
+        general = run_monte_carlo(model, "Reference", 300, 5, chunk_samples=1024)
     finally:
         kernel.FAST_PATH = True
     np.testing.assert_allclose(fast.samples, general.samples, rtol=2e-5,
                                atol=2e-5 * float(np.abs(general.samples).max()))
     assert fast.info.input_hash == general.info.input_hash
+
+
+def test_chunks_are_sized_for_the_path_every_sample_takes() -> None:
+    """Setting a region cap by draw could constrain a sample, so such a run is chunked for the
+    general kernel; the fast path's chunks hold ``periods`` times more samples."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from reference_model import reference_atlas_model
+
+    from desktop_app.core.engine.montecarlo import chunk_size, plan_run
+    from desktop_app.core.model import Distribution, Operation, Uncertainty
+
+    model = reference_atlas_model()
+    phases, periods = len(model.phases), 6
+    assert plan_run(model, "Reference").chunk_samples == chunk_size(phases, periods, fast=True)
+    model.scenarios[0].uncertainties.append(Uncertainty(
+        "Cap", "region:*", "supply_cap_units_per_year", Distribution("uniform", (1e5, 1e6)),
+        Operation.SET, per_entity=True))
+    plan = plan_run(model, "Reference")
+    assert plan.chunk_samples == chunk_size(phases, periods) < chunk_size(phases, periods, True)
+    assert plan_run(model, "Reference", chunk_samples=100).chunk_samples == 100
 
 
 @pytest.mark.parametrize("replace", [True, False])

@@ -121,14 +121,28 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
     def by_order(a: np.ndarray) -> np.ndarray:
         return a if order is None else np.take(a, order, axis=-1)
 
-    probability = _per_sample(site["completion_probability"], 1)[:, ps]
-    expected_mw = _per_sample(by_order(phase["capacity_mw"]), 1) * probability
-    per_mw = _per_sample(effective(arrays, "site", "accelerators_per_mw"), 1)[:, ps]
-    online_time = (_per_sample(by_order(phase["online_year"]), 1)
-                   + (_per_sample(by_order(phase["online_quarter"]), 1) - 1) / 4
-                   + _per_sample(by_order(phase["shift_years"]), 1))
-    online_time = np.maximum(online_time, _per_sample(acc["first_year"], 1)[:, pa])
-    online_period = np.floor((online_time - periods.base_year) * periods.per_year + 1e-9)
+    def of_site(a: np.ndarray) -> np.ndarray:
+        """A per-site field (last axis) for each phase, in the kernel's dtype."""
+        a = a.astype(dtype, copy=False)
+        return a if ps is None else np.take(a, ps, axis=-1)
+
+    # Per-(sample, phase) arrays stay in the kernel's dtype: float32 in Monte Carlo.
+    expected_mw = (_per_sample(by_order(phase["capacity_mw"]), 1).astype(dtype, copy=False)
+                   * of_site(_per_sample(site["completion_probability"], 1)))
+    per_mw = of_site(_per_sample(effective(arrays, "site", "accelerators_per_mw"), 1))
+    capex_per_mw = _per_sample(by_order(effective(arrays, "phase",
+                                                  "facility_capex_usd_per_mw")), 1)
+    # Online period, in float64 (calendar arithmetic), relative to the base year.
+    start = (by_order(phase["online_year"]) - periods.base_year
+             + (by_order(phase["online_quarter"]) - 1) / 4)
+    start = _per_sample(start, 1) + _per_sample(by_order(phase["shift_years"]), 1)
+    first = _per_sample(acc["first_year"], 1)[:, pa] - periods.base_year
+    start = np.maximum(start, first, out=start if start.shape == np.broadcast_shapes(
+        start.shape, first.shape) else None)
+    if periods.per_year != 1:
+        start *= periods.per_year
+    start += 1e-9
+    online_period = np.floor(start, out=start).astype(np.intp)
     lead = np.maximum(1, _round_half_up(_per_sample(by_order(phase["lead_time_years"]), 1)
                                         * periods.per_year))
     life = np.maximum(1, _round_half_up(acc["service_life_years"] * periods.per_year))
@@ -136,13 +150,13 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
 
     # Built directly in (T, S|1, P) and in the kernel's dtype: no float64 (S, P, T) temporaries.
     hours = _setting(arrays, "hours_per_year", 1)  # (S|1, 1)
-    pue_site = (_per_sample(effective(arrays, "site", "pue"), 1) * (hours * dt)).astype(dtype)
-    util_site = np.moveaxis(_per_sample(site["utilisation"], 2), -1, 0).astype(dtype)
+    pue = of_site(_per_sample(effective(arrays, "site", "pue"), 1)) * (hours * dt).astype(dtype)
+    util_site = np.moveaxis(_per_sample(site["utilisation"], 2), -1, 0)
     if util_site.shape[1] == 1 and np.all(util_site == util_site[:1]):
-        energy = util_site[:1, :, ps] * pue_site[:, ps]  # the same every period
+        energy = of_site(util_site[:1]) * pue  # the same every period
         energy = np.broadcast_to(energy, (t_count, *energy.shape[1:]))
     else:
-        energy = util_site[:, :, ps] * pue_site[None][:, :, ps]
+        energy = of_site(util_site) * pue[None]
 
     price = _per_sample(acc["unit_price_usd"], 2) * _growth(
         _per_sample(acc["price_change_per_year"], 2), dt)
@@ -158,11 +172,10 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
         dtype=dtype, n_periods=t_count, period_years=dt,
         expected_mw=cast(expected_mw),
         demand_units=cast(expected_mw * per_mw),
-        online_period=online_period.astype(np.intp),
+        online_period=online_period,
         lead_periods=lead.astype(np.intp),
         life_periods=life[pa],
-        facility_capex_usd=cast(expected_mw * _per_sample(
-            by_order(effective(arrays, "phase", "facility_capex_usd_per_mw")), 1)),
+        facility_capex_usd=cast(expected_mw * capex_per_mw.astype(dtype, copy=False)),
         energy_mwh_per_mw=energy,
         pflops_by_accelerator=cast(_per_sample(acc["pflops_dense"], 1)),
         # Contiguous (T, S|1, A): gathers by phase on a moved axis are ~10× slower.
@@ -190,7 +203,8 @@ _PHASE_INDEX_CACHE_SIZE = 4  # deterministic and Monte Carlo runs of a document 
 def _phase_indices(arrays: ModelArrays, dtype: type, by_region: bool = True) -> tuple:
     """The kernel's phase order and, in it, each phase's site, region and accelerator, the
     (P, R) one-hot membership, and the regions present with where their phases start
-    (``order``, ``present`` and ``starts`` are None unless ``by_region``).
+    (``order``, ``present`` and ``starts`` are None unless ``by_region``; the sites are None
+    when phase ``i`` is on site ``i``).
 
     They depend only on the compiled index arrays, which scenarios and samples share (never
     edit), so results are reused while those very arrays (identity) come back.
@@ -211,6 +225,8 @@ def _phase_indices(arrays: ModelArrays, dtype: type, by_region: bool = True) -> 
     pa = sa[ps]
     membership = np.zeros((len(ps), n_regions), dtype=dtype)
     membership[np.arange(len(ps)), pr] = 1.0
+    if len(ps) == len(sr) and np.array_equal(ps, np.arange(len(ps))):
+        ps = None  # phase i is on site i (one phase per site): nothing to gather
     for a in (ps, order, pr, pa, membership, present, starts):
         if a is not None:
             a.flags.writeable = False
@@ -238,6 +254,17 @@ def _supply(arrays: ModelArrays, dt: float) -> np.ndarray:
     per_kind = np.einsum("slt,lk->skt", usable, kinds) * share * dt
     has_lines = kinds.sum(axis=0) > 0
     return np.where(has_lines[None, :, None], per_kind, np.inf)
+
+
+def always_fast(arrays: ModelArrays, uncertainties: list) -> bool:
+    """Whether every sample of a Monte Carlo run of ``arrays`` takes the unconstrained fast path
+    (so its chunks can be sized for it): the scenario's own inputs qualify, and no uncertainty
+    can change that — draws are constant in time, and multiplying or adding to an uncapped
+    region leaves it uncapped, so only setting a region cap could."""
+    if not FAST_PATH or any(u.field == "supply_cap_units_per_year" and u.operation == "set"
+                            for u in uncertainties):
+        return False
+    return unconstrained.applies(derive(arrays))
 
 
 def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -14,7 +14,9 @@ from desktop_app.core.engine.result import Projection, RunInfo
 from desktop_app.core.engine.scenario import apply_scenario, scenario_chain
 from desktop_app.core.model import Model, Override, Scenario
 
-ENGINE_VERSION = "1.0.0"
+# Bumped whenever the same inputs and seed may give other numbers. 1.1.0: Box–Muller normals
+# and Monte Carlo chunks sized by path (draws differ from 1.0.0; projections do not).
+ENGINE_VERSION = "1.1.0"
 
 
 def input_hash(arrays: ModelArrays, extra: str = "") -> str:

@@ -140,4 +140,6 @@ def effective(arrays: ModelArrays, entity: str, field: str) -> np.ndarray:
         default = capex * multiplier[..., phase_region]
     else:
         return values
+    if not np.isnan(np.sum(values)):  # one pass; Monte Carlo draws replace every default
+        return values
     return np.where(np.isnan(values), default, values)

@@ -14,7 +14,7 @@ kind. Results equal the general kernel's (a property test holds them equal).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,24 +40,37 @@ class _Groups:
     accelerator: np.ndarray  # (G,)
     life: np.ndarray  # (G,) periods
     lead: np.ndarray | None  # (G,) periods
+    bucket_bases: dict = field(default_factory=dict)  # (samples, span) → _Buckets.base
 
     @property
     def count(self) -> int:
         return len(self.region)
 
 
+_groups_cache: list = []  # [(key, _Groups)]: the last grouping, reused by the next chunk
+
+
 def _groups(inp: object) -> _Groups:
+    """The grouping of ``inp``'s phases; Monte Carlo chunks share it (same index arrays, same
+    leads and lives), so the last one is reused when those match."""
     region = inp.region_of_phase  # type: ignore[attr-defined]
     accelerator = inp.accelerator_of_phase  # type: ignore[attr-defined]
     lead = inp.lead_periods  # type: ignore[attr-defined]
-    key = region * (int(accelerator.max(initial=0)) + 1) + accelerator
+    life = inp.life_periods  # type: ignore[attr-defined]
     shared_lead = lead.shape[0] == 1
+    leads = lead.tobytes() if shared_lead else None
+    for key, groups in _groups_cache:
+        if key[0] is region and key[1] is accelerator and key[2] == leads \
+                and key[3] == life.tobytes():
+            return groups
+    key = region * (int(accelerator.max(initial=0)) + 1) + accelerator
     if shared_lead:
         key = key * (int(lead.max(initial=1)) + 1) + lead[0]
     _, first, of_phase = np.unique(key, return_index=True, return_inverse=True)
-    return _Groups(of_phase.reshape(-1), region[first], accelerator[first],
-                   inp.life_periods[first],  # type: ignore[attr-defined]
-                   lead[0][first] if shared_lead else None)
+    groups = _Groups(of_phase.reshape(-1), region[first], accelerator[first], life[first],
+                     lead[0][first] if shared_lead else None)
+    _groups_cache[:] = [((region, accelerator, leads, life.tobytes()), groups)]
+    return groups
 
 
 class _Buckets:
@@ -69,8 +82,13 @@ class _Buckets:
         self.groups = groups.count
         self.shape = (samples, span + 2, groups.count)
         self.size = samples * (span + 2) * groups.count
-        sample = np.arange(samples, dtype=np.intp)[:, None] * ((span + 2) * groups.count)
-        self.base = sample + groups.of_phase[None, :]  # (S, P)
+        base = groups.bucket_bases.get((samples, span))
+        if base is None:
+            sample = np.arange(samples, dtype=np.intp)[:, None] * ((span + 2) * groups.count)
+            base = sample + groups.of_phase[None, :]  # (S, P)
+            base.flags.writeable = False
+            groups.bucket_bases[(samples, span)] = base
+        self.base = base
 
     def index(self, period: np.ndarray) -> np.ndarray:
         bucket = period + 1

@@ -2,13 +2,14 @@
 
 The unit of work is one engine chunk of one point: unit ``u`` is point ``u // C``, chunk
 ``u % C`` (``C`` chunks per point). A point's Monte Carlo is exactly
-``plan_run(model, scenario, samples, seed=point seed, extra=driver overrides)`` followed by
-``run_chunk(plan, c)`` for each chunk, so a point's numbers are those of
-``run_monte_carlo`` with the same seed and overrides. Each unit is reduced where it runs to the
-chosen outputs per sample (a few floats per sample, never the full sample arrays), and the
-client assembles units by index and computes the per-point statistics itself. Results therefore
-depend only on the model, the spec and its seed — not on the executor, the batching of units
-into tasks, the order in which they finish, or a worker dying and its tasks running again.
+``plan_run(model, scenario, samples, seed=point seed, extra=driver overrides, chunk_samples=
+the sweep's chunk size)`` followed by ``run_chunk(plan, c)`` for each chunk, so a point's
+numbers are those of ``run_monte_carlo`` with the same seed, overrides and chunk size. Each
+unit is reduced where it runs to the chosen outputs per sample (a few floats per sample, never
+the full sample arrays), and the client assembles units by index and computes the per-point
+statistics itself. Results therefore depend only on the model, the spec and its seed — not on
+the executor, the batching of units into tasks, the order in which they finish, or a worker
+dying and its tasks running again.
 
 Executors: in-process (the default, no extra dependency) runs the units in order in this
 process; with a ``distributed.Client`` the model is scattered once to every worker
@@ -36,7 +37,13 @@ from desktop_app import __version__
 from desktop_app.core.drivers import overrides_for
 from desktop_app.core.engine.arrays import ModelArrays, compile_model
 from desktop_app.core.engine.memory import tune_allocator
-from desktop_app.core.engine.montecarlo import Cancelled, RunPlan, plan_run, run_chunk
+from desktop_app.core.engine.montecarlo import (
+    Cancelled,
+    RunPlan,
+    chunk_size,
+    plan_run,
+    run_chunk,
+)
 from desktop_app.core.engine.project import ENGINE_VERSION, input_hash
 from desktop_app.core.engine.result import METRIC_INDEX
 from desktop_app.core.engine.sensitivity import output_value
@@ -170,11 +177,12 @@ class SweepContext:
     """Everything a unit needs, sent to each worker once. Caches the compiled model there."""
 
     def __init__(self, model: Model, spec: SweepSpec, design: Design, chunks_per_point: int,
-                 period_years: np.ndarray, regions: list[str]) -> None:
+                 chunk_samples: int, period_years: np.ndarray, regions: list[str]) -> None:
         self.model = model
         self.spec = spec
         self.design = design
         self.chunks_per_point = chunks_per_point
+        self.chunk_samples = chunk_samples
         self.period_years = period_years
         self.reduction = [(METRIC_INDEX[o.metric], None if o.region is None
                            else regions.index(o.region), o.metric, o.years)
@@ -202,7 +210,8 @@ class SweepContext:
             scenario = self.design.scenarios[int(self.design.scenario_index[point])]
             extra = point_overrides(self.model, self.spec, self.design, point)
             plan = plan_run(self.model, scenario, self.spec.samples,
-                            int(self.design.seeds[point]), extra=extra, base=self.base)
+                            int(self.design.seeds[point]), extra=extra, base=self.base,
+                            chunk_samples=self.chunk_samples)
             self._plan = (point, plan)
         return self._plan[1]
 
@@ -313,11 +322,15 @@ def run_sweep(model: Model, spec: SweepSpec, *, client: Client | None = None,
     if problems:
         raise SweepSpecError("; ".join(problems))
     design = spec.design()
-    probe = plan_run(model, spec.scenarios[0], spec.samples, spec.seed, base=base)
+    # One chunk size for every point (units are chunks of points), sized for the general
+    # kernel: a driver or scenario may constrain some points and not others.
+    chunk = chunk_size(len(base.tables["phase"].keys), base.periods.count)
+    probe = plan_run(model, spec.scenarios[0], spec.samples, spec.seed, base=base,
+                     chunk_samples=chunk)
     info = SweepInfo(ENGINE_VERSION, input_hash(base), spec.digest(), spec.seed, spec.samples,
                      design.points, probe.chunk_samples, probe.chunk_count)
-    context = SweepContext(model, spec, design, probe.chunk_count, base.periods.years,
-                           list(base.tables["region"].keys))
+    context = SweepContext(model, spec, design, probe.chunk_count, probe.chunk_samples,
+                           base.periods.years, list(base.tables["region"].keys))
     context._base = base
     collector = _Collector(spec, design, probe.chunk_count, probe.chunk_samples, keep_samples)
     timing = SweepTiming(units=collector.total_units)
