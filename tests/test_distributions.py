@@ -22,7 +22,8 @@ QS = (0.02, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98)
 CASES = [
     Distribution("uniform", (1.1, 1.4)),
     Distribution("triangular", (0.0, 0.5, 2.0)),
-    Distribution("triangular", (8e6, 15e6, 15e6)),  # mode at the top: one branch only
+    Distribution("triangular", (8e6, 15e6, 15e6)),  # mode at the top
+    Distribution("triangular", (-2.0, -2.0, 1.0)),  # mode at the bottom
     Distribution("normal", (700.0, 70.0)),
     Distribution("normal", (700.0, 70.0, 650.0)),  # truncated below
     Distribution("normal", (0.0, 1.0, -0.5, 1.5)),  # truncated both sides
