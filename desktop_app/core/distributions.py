@@ -155,25 +155,27 @@ def standard_normal(rng: np.random.Generator, shape: tuple[int, ...],
 
 def _triangular(rng: np.random.Generator, shape: tuple[int, ...], dtype: type, low: float,
                 mode: float, high: float) -> np.ndarray:
-    """Triangular draws as ``low + width·(c·max(U, V) + (1 − c)·min(U, V))``, c the mode's
-    share of the width (Stein & Keblis, 2009).
+    """Triangular draws by the inverse CDF, both branches computed and blended by the mask.
 
-    Why not the inverse CDF (``_triangular_from_uniform``): its two branches need a select, and
-    NumPy's ``where`` on a random condition costs ~3 ns an element here (branch
-    mispredictions); max/min of two uniforms are branch-free SIMD, ~2× faster overall.
+    Why not ``np.where`` (``_triangular_from_uniform``): on a random condition it costs ~3 ns an
+    element here (branch mispredictions), more than the rest together; ``left·m + right·(1−m)``
+    is exact (one term is 0) and branch-free.
     """
-    count = math.prod(shape)
-    u = uniform01(rng, 2 * count, dtype)
-    first, second = u[:count], u[count:]
-    top = np.maximum(first, second)
-    np.minimum(first, second, out=first)
+    u = uniform01(rng, math.prod(shape), dtype).reshape(shape)
     width = high - low
-    share = (mode - low) / width
-    top *= dtype(width * share)
-    first *= dtype(width * (1 - share))
-    top += first
-    top += dtype(low)
-    return top.reshape(shape)
+    mask = (u < dtype((mode - low) / width)).astype(dtype)
+    left = u * dtype(width * (mode - low))
+    np.sqrt(left, out=left)
+    left += dtype(low)
+    left *= mask
+    right = np.subtract(dtype(1), u, out=u)
+    right *= dtype(width * (high - mode))
+    np.sqrt(right, out=right)
+    np.subtract(dtype(high), right, out=right)
+    np.subtract(dtype(1), mask, out=mask)
+    right *= mask
+    right += left
+    return right
 
 
 def sample(

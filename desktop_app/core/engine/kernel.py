@@ -132,16 +132,18 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
     per_mw = of_site(_per_sample(effective(arrays, "site", "accelerators_per_mw"), 1))
     capex_per_mw = _per_sample(by_order(effective(arrays, "phase",
                                                   "facility_capex_usd_per_mw")), 1)
-    # Online period, in float64 (calendar arithmetic), relative to the base year.
+    # Online period, relative to the base year (small numbers: float32 resolves them to ~1e-6
+    # of a year). The epsilon keeps a whole number computed a hair low on its own period.
     start = (by_order(phase["online_year"]) - periods.base_year
              + (by_order(phase["online_quarter"]) - 1) / 4)
-    start = _per_sample(start, 1) + _per_sample(by_order(phase["shift_years"]), 1)
-    first = _per_sample(acc["first_year"], 1)[:, pa] - periods.base_year
+    start = (_per_sample(start, 1).astype(dtype, copy=False)
+             + _per_sample(by_order(phase["shift_years"]), 1).astype(dtype, copy=False))
+    first = (_per_sample(acc["first_year"], 1)[:, pa] - periods.base_year).astype(dtype)
     start = np.maximum(start, first, out=start if start.shape == np.broadcast_shapes(
         start.shape, first.shape) else None)
     if periods.per_year != 1:
-        start *= periods.per_year
-    start += 1e-9
+        start *= dtype(periods.per_year)
+    start += dtype(1e-9 if np.dtype(dtype) == np.float64 else 1e-5)
     online_period = np.floor(start, out=start).astype(np.intp)
     lead = np.maximum(1, _round_half_up(_per_sample(by_order(phase["lead_time_years"]), 1)
                                         * periods.per_year))

@@ -221,7 +221,7 @@ def run(inp: object, samples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         "installed_pflops": installed * pflops,
         "facility_capex_usd": facility,
         "it_capex_usd": bought * price,
-        "energy_mwh": _stock(energy_steps, t_count),
+        "energy_mwh": _stock(energy_steps, t_count),  # last: _metrics prices it
     }
     values = _metrics(inp, q, groups, samples, t_count)
     bottleneck = np.full((samples, t_count), NO_BOTTLENECK, dtype=np.int8)
@@ -254,13 +254,18 @@ def _metrics(inp: object, q: dict[str, np.ndarray], groups: _Groups, samples: in
     """(S, T, G) quantities → (S, metric, T, R) in the kernel's dtype."""
     dtype = inp.dtype  # type: ignore[attr-defined]
     n_regions = inp.membership.shape[1]  # type: ignore[attr-defined]
-    to_region = np.zeros((groups.count, n_regions))
-    to_region[np.arange(groups.count), groups.region] = 1.0
+    names = list(q)
+    stacked = np.stack([np.broadcast_to(q[name], (samples, t_count, groups.count))
+                        for name in names], axis=1)  # (S, Q, T, G)
+    if groups.count == n_regions and np.array_equal(groups.region, np.arange(n_regions)):
+        by_region = stacked  # one group per region, in region order
+    else:
+        to_region = np.zeros((groups.count, n_regions))
+        to_region[np.arange(groups.count), groups.region] = 1.0
+        by_region = stacked @ to_region
     out = np.zeros((samples, len(METRICS), t_count, n_regions), dtype=dtype)
-    for name, values in q.items():
-        if name != "energy_mwh":
-            out[:, METRIC_INDEX[name]] = values @ to_region
-    energy_mwh = q["energy_mwh"] @ to_region
+    out[:, [METRIC_INDEX[name] for name in names[:-1]]] = by_region[:, :-1]
+    energy_mwh = by_region[:, -1]
     electricity = np.moveaxis(inp.electricity_usd_per_mwh, -1, 1)  # type: ignore[attr-defined]
     carbon = np.moveaxis(inp.carbon_kg_per_mwh, -1, 1)  # type: ignore[attr-defined]
     out[:, METRIC_INDEX["energy_opex_usd"]] = energy_mwh * electricity
