@@ -320,6 +320,70 @@ def totals_line(name: str, per_year: np.ndarray | list, engine_p50: float | None
             f"({s['samples']:,} samples){diff}")
 
 
+def sampling_figures() -> None:
+    """Random numbers are the floor of (c): NumPy's own float32 generators against the engine's
+    (``distributions.uniform01``, ``standard_normal``, ``_triangular``), same draws count."""
+    from desktop_app.core import distributions as dist
+    from desktop_app.core.engine.memory import tune_allocator
+
+    tune_allocator()
+    chunk = 1024 * ref.N_SITES  # one chunk of one per-site uncertainty, as in the run
+    chunks = 10
+    count = chunk
+    rng = np.random.Generator(np.random.PCG64(MC_SEED))
+    f32 = np.float32
+
+    def best(fn: Callable[[], object]) -> float:
+        return min(repeat(lambda: [fn() for _ in range(chunks)], 5, warmup=1))
+
+    pairs = [
+        ("uniform", lambda: rng.random(count, dtype=f32), lambda: dist.uniform01(rng, count)),
+        ("normal", lambda: rng.standard_normal(count, dtype=f32),
+         lambda: dist.standard_normal(rng, (count,))),
+        ("triangular", lambda: dist._triangular_from_uniform(rng.random(count, dtype=f32),
+                                                             0.0, 0.5, 2.0),
+         lambda: dist._triangular(rng, (count,), f32, 0.0, 0.5, 2.0)),
+    ]
+    print(f"  sampling, {chunks} × {chunk:,} float32 draws (chunk-sized, min of 5): NumPy's way "
+          "→ the engine's")
+    for name, numpy_way, engine_way in pairs:
+        before, after = best(numpy_way), best(engine_way)
+        print(f"    {name:<10} {before * 1e3:6.1f} ms → {after * 1e3:6.1f} ms  "
+              f"({before / after:.1f}×)")
+
+
+def stage_figures(model: Model) -> None:
+    """Where one reference run's time goes, chunk by chunk (min of 5 runs per stage)."""
+    from desktop_app.core.engine import kernel, montecarlo
+    from desktop_app.core.engine.scenario import apply_values
+
+    plan = montecarlo.plan_run(model, ref.SCENARIO, MC_SAMPLES, MC_SEED)
+    best: dict[str, float] = {}
+    for _ in range(5):
+        spent = dict.fromkeys(("draw", "apply", "derive", "kernel"), 0.0)
+        for index in range(plan.chunk_count):
+            start, stop = plan.chunk_bounds(index)
+            rng = np.random.Generator(np.random.PCG64(plan.seeds[index]))
+            t0 = time.perf_counter()
+            draws = montecarlo._draw(plan, rng, stop - start, np.float32)
+            t1 = time.perf_counter()
+            arrays = plan.arrays.copy()
+            for u in plan.uncertainties:
+                apply_values(arrays, u.selector, u.field, u.operation, draws[u.name],
+                             sampled=True)
+            t2 = time.perf_counter()
+            inputs = kernel.derive(arrays, np.float32)
+            t3 = time.perf_counter()
+            kernel.run(inputs)
+            t4 = time.perf_counter()
+            for name, seconds in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+                spent[name] += seconds
+        best = {k: min(best.get(k, np.inf), v) for k, v in spent.items()}
+    print(f"  stages of one run ({plan.chunk_count} chunks, min of 5): "
+          + ", ".join(f"{k} {v * 1e3:.0f} ms" for k, v in best.items())
+          + f"; sum {sum(best.values()) * 1e3:.0f} ms")
+
+
 # --- The run --------------------------------------------------------------------------------
 
 def main() -> None:
@@ -400,6 +464,9 @@ def main() -> None:
     print(budget_line("(c) peak memory, tracemalloc", traced_mb, BUDGET_MC_MB, "MB", 1))
     print(budget_line("(c) peak memory, RSS growth (VmHWM)", hwm_mb, BUDGET_MC_MB, "MB", 1))
     print(budget_line("(c) peak memory, ru_maxrss growth", maxrss_mb, BUDGET_MC_MB, "MB", 1))
+
+    sampling_figures()
+    stage_figures(reference)
 
     print("\n(d) peers, same reference model, same run")
     sq_times, sq_runs = [], []
