@@ -320,6 +320,17 @@ def totals_line(name: str, per_year: np.ndarray | list, engine_p50: float | None
             f"({s['samples']:,} samples){diff}")
 
 
+def timed_runs(peer: Callable[..., object], samples: int, runs: int,
+               first_seed: int) -> tuple[list[float], list]:
+    """Wall seconds and results of ``runs`` calls of a peer, each with its own seed."""
+    times, results = [], []
+    for k in range(runs):
+        start = time.perf_counter()
+        results.append(peer(samples, seed=first_seed + k))
+        times.append(time.perf_counter() - start)
+    return times, results
+
+
 def sampling_figures() -> None:
     """Random numbers are the floor of (c): NumPy's own float32 generators against the engine's
     (``distributions.uniform01``, ``standard_normal``, ``_triangular``), same draws count."""
@@ -469,27 +480,17 @@ def main() -> None:
     stage_figures(reference)
 
     print("\n(d) peers, same reference model, same run")
-    sq_times, sq_runs = [], []
-    for k in range(SQUIGGLE_RUNS):
-        start = time.perf_counter()
-        sq_runs.append(ref.squigglepy_reference(MC_SAMPLES, seed=100 + k))
-        sq_times.append(time.perf_counter() - start)
+    sq_times, sq_runs = timed_runs(ref.squigglepy_reference, MC_SAMPLES, SQUIGGLE_RUNS, 100)
     sq = statistics.median(sq_times)
     print(f"  squigglepy, sq.sample(model_fn, n) (idiomatic): median {sq:.3f} s for "
           f"{MC_SAMPLES:,} samples ({SQUIGGLE_RUNS} runs)")
-    vec_times, vec_runs = [], []
-    for k in range(SQUIGGLE_RUNS):
-        start = time.perf_counter()
-        vec_runs.append(ref.squigglepy_vectorised_reference(MC_SAMPLES, seed=200 + k))
-        vec_times.append(time.perf_counter() - start)
+    vec_times, vec_runs = timed_runs(ref.squigglepy_vectorised_reference, MC_SAMPLES,
+                                     SQUIGGLE_RUNS, 200)
     vec = statistics.median(vec_times)
     print(f"  squigglepy as RNG + hand-vectorised NumPy f64 (not idiomatic, for reference): "
           f"median {vec:.3f} s ({SQUIGGLE_RUNS} runs)")
-    plain_times, plain_runs = [], []
-    for k in range(PLAIN_RUNS):
-        start = time.perf_counter()
-        plain_runs.append(ref.plain_python_reference(PLAIN_SAMPLES, seed=300 + k))
-        plain_times.append(time.perf_counter() - start)
+    plain_times, plain_runs = timed_runs(ref.plain_python_reference, PLAIN_SAMPLES, PLAIN_RUNS,
+                                         300)
     plain_small = statistics.median(plain_times)
     plain = plain_small * MC_SAMPLES / PLAIN_SAMPLES
     print(f"  plain Python loops + random: median {plain_small:.3f} s for {PLAIN_SAMPLES:,} "
