@@ -57,6 +57,17 @@ class KernelInputs:
     _pflops_per_unit: np.ndarray | None = None
 
     @property
+    def sample_count(self) -> int:
+        """Samples any input carries (1: deterministic): every per-sample field counts, so a
+        run whose only uncertainty is, say, the lead time still has one row per draw."""
+        leading = (self.expected_mw, self.demand_units, self.online_period, self.lead_periods,
+                   self.facility_capex_usd, self.pflops_by_accelerator,
+                   self.electricity_usd_per_mwh, self.carbon_kg_per_mwh, self.supply,
+                   self.use_per_unit, self.cap_units)
+        return max(max(a.shape[0] for a in leading), self.energy_mwh_per_mw.shape[1],
+                   self.price_by_accelerator.shape[1])
+
+    @property
     def price_usd(self) -> np.ndarray:
         """(T, S|1, P) unit price of each phase's accelerator (gathered when first needed: the
         fast path works per accelerator and never needs it)."""
@@ -165,9 +176,9 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
     electricity = _per_sample(region["electricity_price_usd_per_mwh"], 2) * _growth(
         _per_sample(region["electricity_price_change_per_year"], 2), dt)
 
-    use = np.stack([1.0 / _per_sample(acc["units_per_packaging_wafer"], 1),
-                    1.0 / _per_sample(acc["units_per_logic_wafer"], 1),
-                    _per_sample(acc["hbm_gb"], 1)], axis=1)  # (S|1, K, A)
+    use = np.stack(np.broadcast_arrays(1.0 / _per_sample(acc["units_per_packaging_wafer"], 1),
+                                       1.0 / _per_sample(acc["units_per_logic_wafer"], 1),
+                                       _per_sample(acc["hbm_gb"], 1)), axis=1)  # (S|1, K, A)
     n_regions = len(arrays.tables["region"].keys)
     cast = _caster(dtype)
     return KernelInputs(
@@ -271,10 +282,7 @@ def always_fast(arrays: ModelArrays, uncertainties: list) -> bool:
 
 def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Project; returns values (S, metric, T, R), bottleneck (S, T), supply and requests (S, T)."""
-    samples = max(a.shape[0] for a in (inp.expected_mw, inp.demand_units, inp.online_period,
-                                       inp.supply, inp.use_per_unit, inp.cap_units))
-    samples = max(samples, inp.price_by_accelerator.shape[1], inp.energy_mwh_per_mw.shape[1],
-                  inp.pflops_by_accelerator.shape[0])
+    samples = inp.sample_count
     if FAST_PATH and unconstrained.applies(inp):
         return unconstrained.run(inp, samples)
     n_phases = inp.demand_units.shape[1]
