@@ -837,3 +837,20 @@ def test_projecting_does_not_mutate_the_model():
     assert [p.online_year for p in model.phases] == YEARS
     # And projecting again gives identical numbers (nothing leaked from the scenario runs).
     assert np.array_equal(project(model).values, project(before).values)
+
+
+def test_a_document_with_supply_but_no_phases_projects_to_zero() -> None:
+    """A new document gets a supply line before any site: nothing is demanded, nothing binds."""
+    from desktop_app.core.engine.montecarlo import run_monte_carlo
+    from desktop_app.core.model import Distribution, Scenario, SupplyKind, SupplyLine, Uncertainty
+
+    model = Model(Settings(base_year=2025, horizon_year=2030), [Region("R")], [Accelerator("A")],
+                  [], [], [SupplyLine("pk", kind=SupplyKind.PACKAGING,
+                                      capacity_by_year={2025: 5_000})])
+    model.scenarios = [Scenario("mc", uncertainties=[Uncertainty(
+        "Supply", "supply_line:*", "capacity_by_year", Distribution("uniform", (0.5, 1.5)))])]
+    projection = project(model)
+    assert not projection.values.any()
+    assert projection.bottleneck_names() == ["none"] * 6
+    result = run_monte_carlo(model, "mc", 50, seed=1)
+    assert result.samples.shape[0] == 50 and not result.samples.any()

@@ -19,9 +19,10 @@ from desktop_app.core.engine.scenario import apply_values
 
 
 def _both(arrays, dtype=np.float64):
+    """The fast path (whether or not it would be chosen as cheaper) and the general kernel."""
     inputs = kernel.derive(arrays, dtype)
-    assert unconstrained.applies(inputs)
-    fast = kernel.run(inputs)
+    assert unconstrained.eligible(inputs)
+    fast = unconstrained.run(inputs, inputs.sample_count)
     kernel.FAST_PATH = False
     try:
         general = kernel.run(inputs)
@@ -87,10 +88,11 @@ def test_monte_carlo_agrees_between_paths() -> None:
 
     model = reference_atlas_model()
     fast = run_monte_carlo(model, "Reference", 300, 5)
-    assert fast.info.chunk_samples == 1024  # sized for the fast path: no periods axis
+    chunk = fast.info.chunk_samples
+    assert chunk > 128  # sized for the fast path: no periods axis
     kernel.FAST_PATH = False
     try:
-        general = run_monte_carlo(model, "Reference", 300, 5, chunk_samples=1024)
+        general = run_monte_carlo(model, "Reference", 300, 5, chunk_samples=chunk)
     finally:
         kernel.FAST_PATH = True
     np.testing.assert_allclose(fast.samples, general.samples, rtol=2e-5,
@@ -112,12 +114,15 @@ def test_chunks_are_sized_for_the_path_every_sample_takes() -> None:
 
     model = reference_atlas_model()
     phases, periods = len(model.phases), 6
-    assert plan_run(model, "Reference").chunk_samples == chunk_size(phases, periods, fast=True)
+    fast_bytes = kernel.fast_path_bytes(compile_model(model), model.scenarios[0].uncertainties)
+    assert fast_bytes is not None and fast_bytes < phases * periods * 12 * 4
+    fast = chunk_size(phases, periods, fast_bytes)
+    assert plan_run(model, "Reference").chunk_samples == fast > chunk_size(phases, periods)
     model.scenarios[0].uncertainties.append(Uncertainty(
         "Cap", "region:*", "supply_cap_units_per_year", Distribution("uniform", (1e5, 1e6)),
         Operation.SET, per_entity=True))
-    plan = plan_run(model, "Reference")
-    assert plan.chunk_samples == chunk_size(phases, periods) < chunk_size(phases, periods, True)
+    assert kernel.fast_path_bytes(compile_model(model), model.scenarios[0].uncertainties) is None
+    assert plan_run(model, "Reference").chunk_samples == chunk_size(phases, periods) < fast
     assert plan_run(model, "Reference", chunk_samples=100).chunk_samples == 100
 
 
@@ -140,3 +145,101 @@ def test_fleet_before_the_base_renews_or_retires(replace: bool) -> None:
         assert (installed == 10_000).all()  # renewed in 2027
     else:
         assert list(installed) == [10_000, 10_000, 0, 0, 0, 0]  # retired in 2027
+
+
+def test_no_accelerators_per_mw_means_no_online_capacity_on_both_paths() -> None:
+    """A scenario may set accelerators per MW to 0: the general kernel brings capacity online
+    with its accelerators, so none comes online and nothing draws power — the fast path too."""
+    from desktop_app.core.engine.result import METRIC_INDEX
+    from desktop_app.core.model import Accelerator, Model, Phase, Region, Settings, Site
+
+    model = Model(Settings(base_year=2025, horizon_year=2030), [Region("R")],
+                  [Accelerator("A", power_kw=1.0)], [Site("S", region="R", accelerator="A")],
+                  [Phase("S", "P", capacity_mw=100.0, online_year=2026)])
+    arrays = compile_model(model)
+    apply_values(arrays, "site:*", "accelerators_per_mw", "set", 0.0)
+    (fast, *_), (general, *_) = _both(arrays)
+    np.testing.assert_allclose(fast, general)
+    assert fast[0, METRIC_INDEX["planned_mw"]].sum() > 0
+    assert fast[0, METRIC_INDEX["online_mw"]].sum() == 0
+    assert fast[0, METRIC_INDEX["energy_twh"]].sum() == 0
+
+
+def _many_groups_model():
+    """40 phases in 20 regions with four lead times, quarters to 2050: ~40 groups × 122 buckets
+    outweigh 40 phases × 104 periods."""
+    from desktop_app.core.model import (
+        Accelerator,
+        Distribution,
+        Model,
+        Operation,
+        PeriodKind,
+        Phase,
+        Region,
+        Scenario,
+        Settings,
+        Site,
+        Uncertainty,
+    )
+
+    model = Model(Settings(base_year=2025, horizon_year=2050, period=PeriodKind.QUARTER),
+                  [Region(f"R{i}") for i in range(20)], [Accelerator("A", service_life_years=5)],
+                  [Site(f"S{i}", region=f"R{i % 20}", accelerator="A") for i in range(40)],
+                  [Phase(f"S{i}", "P", capacity_mw=100.0, online_year=2025 + i % 26,
+                         lead_time_years=1 + i % 4) for i in range(40)])
+    model.scenarios = [Scenario("MC", uncertainties=[Uncertainty(
+        "Capacity", "phase:*", "capacity_mw", Distribution("uniform", (0.5, 1.5)),
+        Operation.MULTIPLY, per_entity=True)])]
+    return model
+
+
+def test_the_fast_path_is_taken_only_where_its_buckets_are_the_smaller_work() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from reference_model import reference_atlas_model
+
+    from desktop_app.core.engine.montecarlo import chunk_size, plan_run
+
+    reference = kernel.derive(compile_model(reference_atlas_model()))
+    assert unconstrained.eligible(reference) and unconstrained.cheaper(reference)
+    model = _many_groups_model()
+    crowded = kernel.derive(compile_model(model))
+    assert unconstrained.eligible(crowded) and not unconstrained.cheaper(crowded)
+    assert not unconstrained.applies(crowded)
+    # ... so its Monte Carlo is chunked for the general kernel, which it takes.
+    assert plan_run(model, "MC").chunk_samples == chunk_size(40, crowded.n_periods)
+
+
+@pytest.mark.parametrize("shape", ["reference", "many groups", "sample"])
+def test_a_chunk_stays_within_a_few_times_its_memory_target(shape: str) -> None:
+    """Chunks are sized from an estimate of each path's bytes per sample; the real peak of one
+    chunk (tracemalloc: NumPy's buffers included) must stay near the target whatever the
+    model's shape — a chunk sized for the wrong path once took 5 GB."""
+    import sys
+    import tracemalloc
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    from reference_model import reference_atlas_model
+
+    from desktop_app.core.engine.montecarlo import CHUNK_BYTES, plan_run, run_chunk
+    from desktop_app.core.sample import build_sample_model
+
+    if shape == "reference":
+        model, scenario = reference_atlas_model(), "Reference"
+    elif shape == "many groups":
+        model, scenario = _many_groups_model(), "MC"
+    else:
+        model, scenario = build_sample_model(), "Baseline"
+    plan = plan_run(model, scenario, samples=20_000, seed=1)
+    run_chunk(plan, 0)  # first-call caches
+    tracemalloc.start()
+    try:
+        run_chunk(plan, 1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert plan.chunk_samples >= 16
+    assert peak <= 3 * CHUNK_BYTES, f"{peak / 2**20:.0f} MiB for {plan.chunk_samples} samples"

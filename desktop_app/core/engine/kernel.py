@@ -165,8 +165,10 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
     hours = _setting(arrays, "hours_per_year", 1)  # (S|1, 1)
     pue = of_site(_per_sample(effective(arrays, "site", "pue"), 1)) * (hours * dt).astype(dtype)
     util_site = np.moveaxis(_per_sample(site["utilisation"], 2), -1, 0)
-    if util_site.shape[1] == 1 and np.all(util_site == util_site[:1]):
-        energy = of_site(util_site[:1]) * pue  # the same every period
+    # The same every period (drawn utilisation is: draws are constant in time, and the edit
+    # leaves a broadcast view): one (S|1, P) array broadcast over periods, not (T, S, P).
+    if util_site.strides[0] == 0 or np.all(util_site == util_site[:1]):
+        energy = of_site(util_site[:1]) * pue
         energy = np.broadcast_to(energy, (t_count, *energy.shape[1:]))
     else:
         energy = of_site(util_site) * pue[None]
@@ -269,15 +271,19 @@ def _supply(arrays: ModelArrays, dt: float) -> np.ndarray:
     return np.where(has_lines[None, :, None], per_kind, np.inf)
 
 
-def always_fast(arrays: ModelArrays, uncertainties: list) -> bool:
-    """Whether every sample of a Monte Carlo run of ``arrays`` takes the unconstrained fast path
-    (so its chunks can be sized for it): the scenario's own inputs qualify, and no uncertainty
-    can change that — draws are constant in time, and multiplying or adding to an uncapped
-    region leaves it uncapped, so only setting a region cap could."""
+def fast_path_bytes(arrays: ModelArrays, uncertainties: list) -> int | None:
+    """Bytes per sample the unconstrained fast path needs when every sample of a Monte Carlo run
+    of ``arrays`` takes it, so its chunks can be sized for it; None when some sample may not.
+
+    Every sample takes it when the scenario's own inputs qualify and no uncertainty can change
+    that: draws are constant in time, and multiplying or adding to an uncapped region leaves it
+    uncapped, so only setting a region cap could.
+    """
     if not FAST_PATH or any(u.field == "supply_cap_units_per_year" and u.operation == "set"
                             for u in uncertainties):
-        return False
-    return unconstrained.applies(derive(arrays))
+        return None
+    inputs = derive(arrays)
+    return unconstrained.bytes_per_sample(inputs) if unconstrained.applies(inputs) else None
 
 
 def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -474,7 +480,7 @@ def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initia
 
     def put(name: str, per_phase: np.ndarray) -> None:
         # One (T·S, P) × (P, R) product: a stacked (T, S, P) @ (P, R) runs T small ones.
-        flat = np.ascontiguousarray(per_phase).reshape(-1, per_phase.shape[-1])
+        flat = np.ascontiguousarray(per_phase).reshape(t_count * samples, per_phase.shape[-1])
         q[:, :, index[name]] = _by_region(inp, flat).reshape(t_count, samples, -1)
 
     t_axis = np.arange(t_count).reshape(-1, 1, 1)

@@ -18,7 +18,7 @@ import numpy as np
 from desktop_app.core import distributions
 from desktop_app.core.engine.arrays import KINDS, ModelArrays, compile_model
 from desktop_app.core.engine.correlation import iman_conover
-from desktop_app.core.engine.kernel import always_fast, derive, run
+from desktop_app.core.engine.kernel import derive, fast_path_bytes, run
 from desktop_app.core.engine.memory import tune_allocator
 from desktop_app.core.engine.project import ENGINE_VERSION, input_hash
 from desktop_app.core.engine.result import METRICS, MonteCarloResult, RunInfo
@@ -57,16 +57,17 @@ class RunPlan:
         return start, min(self.samples, start + self.chunk_samples)
 
 
-def chunk_size(n_phases: int, n_periods: int, fast: bool = False) -> int:
+def chunk_size(n_phases: int, n_periods: int, fast_bytes: int | None = None) -> int:
     """Samples per chunk: a power of two keeping a chunk's temporaries near ``CHUNK_BYTES``.
 
-    The general kernel holds ~12 (chunk × periods × phases) arrays; the unconstrained fast
-    path has no periods axis on its per-phase arrays, so it takes chunks ``periods`` times
-    larger — fewer, larger NumPy calls (the reference model's run: 0.26 → 0.22 s from 128 to
-    1,024 samples a chunk).
+    The general kernel holds ~12 (chunk × periods × phases) float32 arrays; a run whose every
+    sample takes the unconstrained fast path passes that path's own bytes per sample
+    (``fast_bytes``, from ``kernel.fast_path_bytes``), which has no periods axis on its
+    per-phase arrays — the reference model's chunks hold 512 samples instead of 128: fewer,
+    larger NumPy calls (its run 0.26 → 0.20 s).
     """
-    per_sample = max(1, n_phases * (1 if fast else n_periods) * 12 * 4)
-    size = max(16, min(4096, CHUNK_BYTES // per_sample))
+    per_sample = fast_bytes if fast_bytes is not None else n_phases * n_periods * 12 * 4
+    size = max(16, min(4096, CHUNK_BYTES // max(1, per_sample)))
     return 1 << int(math.log2(size))
 
 
@@ -99,7 +100,7 @@ def plan_run(model: Model, scenario: str, samples: int | None = None, seed: int 
         raise ValueError("the number of samples must be at least 1")
     if chunk_samples is None:
         chunk_samples = chunk_size(len(arrays.tables["phase"].keys), arrays.periods.count,
-                                   fast=always_fast(arrays, uncertainties))
+                                   fast_path_bytes(arrays, uncertainties))
     elif chunk_samples < 1:
         raise ValueError("a chunk must hold at least one sample")
     plan = RunPlan(arrays, uncertainties, correlations, samples, seed, int(chunk_samples),
