@@ -95,3 +95,16 @@ def test_same_generator_state_gives_the_same_draws() -> None:
     again = distributions.sample(dist, np.random.Generator(np.random.PCG64(5)), (64, 10))
     other = distributions.sample(dist, np.random.Generator(np.random.PCG64(6)), (64, 10))
     assert np.array_equal(first, again) and not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize("bit_generator", [np.random.PCG64, np.random.SFC64, np.random.MT19937])
+def test_float32_uniforms_cover_zero_to_one_whatever_the_bit_generator(bit_generator) -> None:
+    rng = np.random.Generator(bit_generator(9))
+    for count in (0, 1, 7):
+        assert distributions.uniform01(rng, count).shape == (count,)
+    u = distributions.uniform01(rng, 100_001).astype(np.float64)
+    assert 0 <= u.min() and u.max() < 1
+    assert np.mean(u == 0) < 1e-4  # 32-bit raw words read as 64 would make half of them 0
+    assert abs(u.mean() - 0.5) < 6 * math.sqrt(1 / 12 / u.size)
+    assert np.array_equal(distributions.uniform01(np.random.Generator(np.random.PCG64(4)), 9),
+                          np.random.Generator(np.random.PCG64(4)).random(9, dtype=np.float32))
