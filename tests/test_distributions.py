@@ -103,7 +103,7 @@ def test_float32_uniforms_cover_zero_to_one_whatever_the_bit_generator(bit_gener
     for count in (0, 1, 7):
         assert distributions.uniform01(rng, count).shape == (count,)
     u = distributions.uniform01(rng, 100_001).astype(np.float64)
-    assert 0 <= u.min() and u.max() < 1
+    assert u.min() >= 0 and u.max() < 1
     assert np.mean(u == 0) < 1e-4  # 32-bit raw words read as 64 would make half of them 0
     assert abs(u.mean() - 0.5) < 6 * math.sqrt(1 / 12 / u.size)
     assert np.array_equal(distributions.uniform01(np.random.Generator(np.random.PCG64(4)), 9),
