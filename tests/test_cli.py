@@ -126,3 +126,30 @@ def test_unknown_scenario_is_a_usage_error(sample_file: Path) -> None:
 
 def test_missing_file_exits_3(tmp_path: Path) -> None:
     assert main(["validate", str(tmp_path / "nope.atlas")]) == 3
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--seed", "-1"], "--seed must be"),
+    (["--out", "results.txt"], "must end in .csv, .json, .xlsx"),
+    (["--samples", "-5"], "--samples must be 0 or more"),
+])
+def test_run_refuses_bad_arguments_before_running(sample_file: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str],
+                                                  extra: list[str], message: str) -> None:
+    code = main(["run", str(sample_file), "--scenario", "Baseline", "--samples", "10",
+                 *extra])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+    assert not (tmp_path / "results.txt").exists()
+
+
+def test_run_of_a_folder_or_a_document_without_scenarios_is_a_usage_error(
+        sample_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(sample_file), "--scenario", "Baseline", "--out",
+                 str(tmp_path)]) == 2
+    assert "it is a folder" in capsys.readouterr().err
+    blank = tmp_path / "blank.atlas"
+    assert main(["new", str(blank)]) == 0
+    assert main(["run", str(blank), "--all-scenarios", "--out", str(tmp_path / "r.csv")]) == 2
+    assert "has no scenarios" in capsys.readouterr().err
+    assert not (tmp_path / "r.csv").exists()

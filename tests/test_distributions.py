@@ -27,6 +27,10 @@ CASES = [
     Distribution("normal", (700.0, 70.0)),
     Distribution("normal", (700.0, 70.0, 650.0)),  # truncated below
     Distribution("normal", (0.0, 1.0, -0.5, 1.5)),  # truncated both sides
+    Distribution("normal", (0.0, 1.0, 2.0, 3.0)),  # mostly outside: the inverse CDF
+    Distribution("normal", (0.0, 1.0, 5.0, 6.0)),  # beyond float32 Box–Muller's reach
+    Distribution("normal", (10.0, 2.0, -10.0, -8.0)),  # far in the lower tail
+    Distribution("normal", (0.0, 1.0, 4.0)),  # one-sided, far in the upper tail
     Distribution("lognormal", (200.0, 0.5)),
     Distribution("lognormal90", (20_000.0, 45_000.0)),
     Distribution("normal90", (-3.0, 5.0)),
@@ -108,3 +112,63 @@ def test_float32_uniforms_cover_zero_to_one_whatever_the_bit_generator(bit_gener
     assert abs(u.mean() - 0.5) < 6 * math.sqrt(1 / 12 / u.size)
     assert np.array_equal(distributions.uniform01(np.random.Generator(np.random.PCG64(4)), 9),
                           np.random.Generator(np.random.PCG64(4)).random(9, dtype=np.float32))
+
+
+def _phi(x: float) -> float:
+    return 0.5 * math.erfc(-x / math.sqrt(2))  # NormalDist.cdf rounds Φ(−9) to 0
+
+
+def _truncated_reference(q: float, a: float, b: float) -> float:
+    """Inverse CDF of a standard normal truncated to [a, b] (NormalDist.inv_cdf, mirrored in
+    the upper tail)."""
+    if a > 0:
+        return -_truncated_reference(1 - q, -b, -a)
+    lo, hi = _phi(a), _phi(b) if math.isfinite(b) else 1.0
+    return NormalDist().inv_cdf(lo + q * (hi - lo))
+
+
+@pytest.mark.parametrize(("a", "b"), [(2, 3), (5, 6), (9, 10), (-10, -9), (4, math.inf),
+                                      (-math.inf, -7), (-0.5, 1.5)])
+def test_truncated_normal_quantiles_match_the_exact_inverse(a: float, b: float) -> None:
+    dist = Distribution("normal", (3.0, 2.0, 3.0 + 2 * a, 3.0 + 2 * b) if math.isfinite(b)
+                        else (3.0, 2.0, 3.0 + 2 * a))
+    if not math.isfinite(a):
+        dist = Distribution("normal", (3.0, 2.0, -1e300, 3.0 + 2 * b))
+    for q in (0.001, 0.1, 0.5, 0.9, 0.999):
+        expected = 3.0 + 2 * _truncated_reference(q, max(a, -1e299), b)
+        assert distributions.quantile(dist, q) == pytest.approx(expected, rel=1e-7, abs=1e-7)
+
+
+@pytest.mark.parametrize(("a", "b"), [(2, 3), (5, 6), (9, 10), (-10, -9)])
+def test_truncated_normal_draws_have_the_exact_mean_and_stay_inside(a: float, b: float) -> None:
+    """Mean of N(0, 1) truncated to [a, b]: (φ(a) − φ(b)) / (Φ(b) − Φ(a)) — an independent check
+    of the sampler (it once piled 61–100 % of such draws on the lower bound)."""
+    nd = NormalDist()
+    mass = (_phi(b) - _phi(a)) if a <= 0 else (_phi(-a) - _phi(-b))
+    exact = (nd.pdf(a) - nd.pdf(b)) / mass
+    rng = np.random.Generator(np.random.PCG64(21))
+    for dtype in (np.float32, np.float64):
+        x = distributions.sample(Distribution("normal", (0.0, 1.0, a, b)), rng, (100_000,),
+                                 dtype).astype(np.float64)
+        assert x.min() >= a and x.max() <= b
+        assert np.mean(x == a) < 1e-3
+        assert abs(x.mean() - exact) < 6 * x.std() / math.sqrt(x.size) + 1e-6
+
+
+def test_norm_ppf_matches_the_exact_inverse_into_both_tails() -> None:
+    nd = NormalDist()
+    p = np.concatenate([10.0 ** -np.arange(1, 300, 7.0), np.linspace(0.001, 0.999, 101),
+                        1 - 10.0 ** -np.arange(1, 16, 1.0)])
+    exact = np.array([nd.inv_cdf(x) for x in p])
+    np.testing.assert_allclose(distributions.norm_ppf(p), exact, rtol=2e-9, atol=1e-12)
+    z = np.linspace(-5, 5, 21)
+    np.testing.assert_allclose(distributions.norm_cdf(z), [nd.cdf(x) for x in z], rtol=1e-9)
+    tails = 10.0 ** -np.arange(2, 300, 9.0)  # round trip far into the lower tail: a 1e-9
+    np.testing.assert_allclose(distributions.norm_cdf(distributions.norm_ppf(tails)), tails,
+                               rtol=3e-6)  # relative error in z is ~|z|² × 1e-9 in p
+
+
+def test_a_truncation_that_keeps_almost_nothing_is_a_problem() -> None:
+    assert distributions.problems(Distribution("normal", (0.0, 1.0, 9.0, 10.0))) == []
+    assert distributions.problems(Distribution("normal", (0.0, 1.0, 40.0, 41.0)))
+    assert distributions.problems(Distribution("normal", (0.0, 1.0, 40.0)))

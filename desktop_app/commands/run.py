@@ -15,7 +15,12 @@ from desktop_app.core.engine.project import Projector
 from desktop_app.core.engine.result import MonteCarloResult
 from desktop_app.core.engine.sensitivity import output_value
 from desktop_app.core.model import Model, PeriodKind
-from desktop_app.core.results_io import ScenarioRun, scenario_inputs, write_results
+from desktop_app.core.results_io import (
+    RESULT_SUFFIXES,
+    ScenarioRun,
+    scenario_inputs,
+    write_results,
+)
 from desktop_app.core.validation import validate
 
 SUMMARY = (("total_spend_usd", "Total compute spend", 1e9, "USD B"),
@@ -37,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_PROBLEMS
     names = [s.name for s in model.scenarios] if args.all_scenarios else [args.scenario]
+    if not names:
+        print(f"compute-atlas: {args.path} has no scenarios to run", file=sys.stderr)
+        return EXIT_USAGE
     unknown = [n for n in names if model.scenario(n) is None]
     if unknown:
         known = ", ".join(s.name for s in model.scenarios) or "none"
@@ -44,13 +52,21 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     samples = model.settings.mc_samples if args.samples is None else args.samples
-    if samples < 0:
-        print("compute-atlas: --samples must be 0 or more", file=sys.stderr)
+    usage = _usage_problem(args, samples)
+    if usage:
+        print(f"compute-atlas: {usage}", file=sys.stderr)
         return EXIT_USAGE
     try:
         runs = [_run_one(model, name, samples, args.seed) for name in names]
     except KeyboardInterrupt:
         print("\ncompute-atlas: interrupted; nothing written", file=sys.stderr)
+        return EXIT_FAILED
+    except MemoryError:
+        print(f"compute-atlas: not enough memory for {samples:,} samples of this model; "
+              "run fewer (--samples)", file=sys.stderr)
+        return EXIT_FAILED
+    except ValueError as exc:  # the engine refused the inputs (e.g. correlations)
+        print(f"compute-atlas: cannot run: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if not args.quiet:
         for result in runs:
@@ -64,6 +80,21 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"wrote {args.out}")
     return EXIT_OK
+
+
+def _usage_problem(args: argparse.Namespace, samples: int) -> str | None:
+    """What is wrong with the arguments themselves, before anything runs."""
+    if samples < 0:
+        return "--samples must be 0 or more"
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        return "--seed must be a whole number from 0 to 2^63 - 1"
+    if args.out is not None:
+        if args.out.is_dir():
+            return f"cannot write {args.out}: it is a folder"
+        if args.out.suffix.lower() not in RESULT_SUFFIXES:
+            return (f"cannot write {args.out}: the name must end in "
+                    f"{', '.join(RESULT_SUFFIXES)}")
+    return None
 
 
 def _run_one(model: Model, scenario: str, samples: int, seed: int | None) -> ScenarioRun:

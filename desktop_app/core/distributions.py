@@ -61,6 +61,11 @@ def problems(dist: Distribution) -> list[str]:
         out.append("normal needs sd > 0")
     if kind == "normal" and len(p) == 4 and not p[2] < p[3]:
         out.append("normal truncation needs low < high")
+    elif kind == "normal" and len(p) > 2 and p[1] > 0:
+        high = p[3] if len(p) == 4 else math.inf
+        if _normal_mass((p[2] - p[0]) / p[1], (high - p[0]) / p[1]) < 1e-250:
+            out.append("the truncation keeps none of the normal that a float can hold (bounds "
+                       "over ~34 sd from the mean): widen the bounds or move the mean")
     if kind == "lognormal" and (p[0] <= 0 or p[1] <= 0):
         out.append("lognormal needs median > 0 and sigma > 0")
     if kind in ("normal90", "lognormal90") and not p[0] < p[1]:
@@ -218,49 +223,155 @@ def sample(
 def _truncated_normal(rng: np.random.Generator, shape: tuple[int, ...], dtype: type,
                       mean: float, sd: float, low: float = -math.inf,
                       high: float = math.inf) -> np.ndarray:
+    """Rejection while most of the normal lies inside the bounds (cheap, the usual case: a
+    positivity bound many sd away); the inverse CDF on the kept share otherwise — rejection
+    there would need many rounds, and float32 Box–Muller never reaches beyond 5.77 sd."""
+    if math.isinf(low) and math.isinf(high):
+        x = standard_normal(rng, shape, dtype)
+        x *= dtype(sd)
+        x += dtype(mean)
+        return x
+    a, b = (low - mean) / sd, (high - mean) / sd
+    if _normal_mass(a, b) < 0.5:
+        u = rng.random(math.prod(shape)).reshape(shape)
+        return (mean + sd * _truncated_standard_ppf(u, a, b)).astype(dtype)
     x = standard_normal(rng, shape, dtype)
     x *= dtype(sd)
     x += dtype(mean)
-    if math.isinf(low) and math.isinf(high):
-        return x
-    for _ in range(100):  # redraw the few values outside the bounds
-        bad = x <= low if math.isinf(high) else (x >= high if math.isinf(low)
-                                                  else (x <= low) | (x >= high))
+    for _ in range(64):  # redraw the few values outside the bounds
+        bad = (x <= low) | (x >= high)
         count = int(np.count_nonzero(bad))
         if not count:
             return x
         x[bad] = mean + sd * standard_normal(rng, (count,), dtype)
-    return np.clip(x, np.nextafter(low, high), np.nextafter(high, low)).astype(dtype)
+    bad = (x <= low) | (x >= high)  # (a chance of 2^-64 per value)
+    x[bad] = mean + sd * _truncated_standard_ppf(rng.random(int(np.count_nonzero(bad))), a, b)
+    return x
+
+
+def _phi(x: float) -> float:
+    """Standard normal CDF by ``erfc``, exact far into the lower tail (``NormalDist.cdf`` uses
+    ``erf`` and rounds Φ(−9) to 0)."""
+    return 0.5 * math.erfc(-x / math.sqrt(2))
+
+
+def _normal_mass(a: float, b: float) -> float:
+    """Share of a standard normal in [a, b], accurate in either tail."""
+    if a > 0:
+        a, b = -b, -a
+    return _phi(b) - _phi(a)
+
+
+# Acklam's rational approximation of the standard normal inverse CDF (relative error < 1.2e-9).
+_PPF_A = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+          1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00)
+_PPF_B = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+          6.680131188771972e+01, -1.328068155288572e+01)
+_PPF_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+          -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00)
+_PPF_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+          3.754408661907416e+00)
+_PPF_SPLIT = 0.02425
+
+
+def _polynomial(coefficients: tuple[float, ...], x: np.ndarray) -> np.ndarray:
+    out = np.full_like(x, coefficients[0])
+    for c in coefficients[1:]:
+        out = out * x + c
+    return out
+
+
+def norm_ppf(p: np.ndarray) -> np.ndarray:
+    """Standard normal inverse CDF of an array of probabilities in (0, 1), float64.
+
+    Why not ``NormalDist().inv_cdf``: it takes one Python call per value, and truncated normals
+    and correlated draws need it on whole arrays (NumPy has no ``erfinv``).
+    """
+    p = np.asarray(p, dtype=np.float64)
+    out = np.empty_like(p)
+    lower = p < _PPF_SPLIT
+    upper = p > 1 - _PPF_SPLIT
+    middle = ~(lower | upper)
+    q = p[middle] - 0.5
+    r = q * q
+    out[middle] = q * _polynomial(_PPF_A, r) / (_polynomial(_PPF_B, r) * r + 1)
+    for mask, tail, sign in ((lower, p, 1.0), (upper, 1 - p, -1.0)):
+        t = np.sqrt(-2 * np.log(tail[mask]))
+        out[mask] = sign * _polynomial(_PPF_C, t) / (_polynomial(_PPF_D, t) * t + 1)
+    return out
+
+
+def norm_cdf(z: np.ndarray) -> np.ndarray:
+    """Standard normal CDF of an array, float64 (``math.erfc`` per value: small arrays)."""
+    z = np.asarray(z, dtype=np.float64)
+    return 0.5 * _erfc(-z / math.sqrt(2))
+
+
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
+
+
+def _truncated_standard_ppf(u: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Inverse CDF of a standard normal truncated to [a, b] at shares ``u``; the upper tail is
+    worked in its mirror image, where the CDF does not round to 1."""
+    if a > 0:
+        return -_truncated_standard_ppf(1.0 - np.asarray(u, dtype=np.float64), -b, -a)
+    lo, hi = _phi(a) if math.isfinite(a) else 0.0, _phi(b) if math.isfinite(b) else 1.0
+    tiny = np.finfo(np.float64).tiny
+    shares = np.clip(lo + np.asarray(u, dtype=np.float64) * (hi - lo), max(lo, tiny),
+                     min(hi, 1 - 2**-53))
+    return np.clip(norm_ppf(shares), a, b)
+
+
+def inverse_cdf(dist: Distribution, u: np.ndarray) -> np.ndarray:
+    """The values below which shares ``u`` (an array in [0, 1)) of draws fall, float64: how
+    correlated draws get each input's own distribution from correlated uniforms."""
+    dist = canonical(dist)
+    kind, p = dist.kind, dist.params
+    u = np.asarray(u, dtype=np.float64)
+    if kind == "fixed":
+        return np.full(u.shape, p[0])
+    if kind == "uniform":
+        return p[0] + u * (p[1] - p[0])
+    if kind == "triangular":
+        return _triangular_from_uniform(u, *p)
+    if kind == "lognormal":
+        return p[0] * np.exp(p[1] * _truncated_standard_ppf(u, -math.inf, math.inf))
+    if kind == "normal":
+        mean_, sd = p[0], p[1]
+        low = p[2] if len(p) > 2 else -math.inf
+        high = p[3] if len(p) > 3 else math.inf
+        return mean_ + sd * _truncated_standard_ppf(u, (low - mean_) / sd, (high - mean_) / sd)
+    if kind == "pert":
+        return _pert_quantile(u, *p)
+    raise ValueError(f"unknown distribution {kind!r}")
+
+
+def from_normal_scores(dist: Distribution, z: np.ndarray) -> np.ndarray:
+    """Values of ``dist`` at standard normal scores ``z`` (a Gaussian copula's draws), float64:
+    normals and lognormals straight from the score, the rest through the inverse CDF."""
+    dist = canonical(dist)
+    kind, p = dist.kind, dist.params
+    z = np.asarray(z, dtype=np.float64)
+    if kind == "normal" and len(p) == 2:
+        return p[0] + p[1] * z
+    if kind == "lognormal":
+        return p[0] * np.exp(p[1] * z)
+    return inverse_cdf(dist, norm_cdf(z))
 
 
 def quantile(dist: Distribution, q: float) -> float:
     """The value below which a share ``q`` of draws fall (used by the tornado)."""
     dist = canonical(dist)
     kind, p = dist.kind, dist.params
-    if kind == "fixed":
-        return p[0]
-    if kind == "uniform":
-        return p[0] + q * (p[1] - p[0])
-    if kind == "triangular":
-        return float(_triangular_from_uniform(np.array([q], dtype=np.float64), *p)[0])
     if kind == "lognormal":
         return p[0] * math.exp(p[1] * NormalDist().inv_cdf(q))
-    if kind == "normal":
-        return _truncated_normal_quantile(q, *p)
-    if kind == "pert":
-        return _pert_quantile(q, *p)
-    raise ValueError(f"unknown distribution {kind!r}")
+    if kind == "normal" and len(p) == 2:
+        return NormalDist(p[0], p[1]).inv_cdf(q)
+    return float(inverse_cdf(dist, np.array([q]))[0])
 
 
-def _truncated_normal_quantile(q: float, mean: float, sd: float, low: float = -math.inf,
-                               high: float = math.inf) -> float:
-    normal = NormalDist(mean, sd)
-    lo = normal.cdf(low) if math.isfinite(low) else 0.0
-    hi = normal.cdf(high) if math.isfinite(high) else 1.0
-    return normal.inv_cdf(lo + q * (hi - lo))
-
-
-def _pert_quantile(q: float, low: float, mode: float, high: float, lam: float = 4.0) -> float:
+def _pert_quantile(q: np.ndarray | float, low: float, mode: float, high: float,
+                   lam: float = 4.0) -> np.ndarray:
     """Numerical inverse of the Beta CDF on a fine grid (no SciPy in the runtime)."""
     alpha = 1 + lam * (mode - low) / (high - low)
     beta = 1 + lam * (high - mode) / (high - low)
@@ -271,7 +382,7 @@ def _pert_quantile(q: float, low: float, mode: float, high: float, lam: float = 
     pdf[~np.isfinite(pdf)] = 0.0
     cdf = np.concatenate([[0.0], np.cumsum((pdf[1:] + pdf[:-1]) / 2)])
     cdf /= cdf[-1]
-    return float(low + np.interp(q, cdf, x) * (high - low))
+    return low + np.interp(q, cdf, x) * (high - low)
 
 
 def mean(dist: Distribution) -> float:

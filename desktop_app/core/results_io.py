@@ -95,6 +95,9 @@ def _years(first: int | None, last: int | None) -> str:
     return f"{first or ''}–{last or ''}"
 
 
+RESULT_SUFFIXES = (".csv", ".json", ".xlsx")
+
+
 def write_results(runs: list[ScenarioRun], path: str | os.PathLike[str],
                   inputs: list[dict[str, Any]] | None = None) -> None:
     """Write by extension: .csv (tidy), .json (rows + metadata), .xlsx (sheet per metric)."""

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.core.engine.montecarlo import merged_uncertainties
 from desktop_app.core.engine.project import Projector
+from desktop_app.core.engine.scenario import merged_uncertainties
 from desktop_app.core.engine.sensitivity import output_value
 from desktop_app.core.model import Model, Override, Scenario, Uncertainty
 

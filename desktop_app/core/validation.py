@@ -11,11 +11,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-
 from desktop_app.core import distributions
 from desktop_app.core.engine.arrays import is_time_series, targetable
-from desktop_app.core.engine.correlation import target_matrix
+from desktop_app.core.engine.correlation import contradictory, target_matrix
+from desktop_app.core.engine.scenario import merged_uncertainties
 from desktop_app.core.model import (
     Model,
     Operation,
@@ -303,21 +302,41 @@ def _uncertainties(c: _Checker, s: Scenario) -> None:
                   f"{u.field} cannot be uncertain (it shapes the arrays); use scenarios instead")
         for message in distributions.problems(u.distribution):
             c.add("scenario", s.name, where, message)
-    by_name = {u.name: u for u in s.uncertainties}
     for corr in s.correlations:
+        if not (isinstance(corr.rank_correlation, int | float)
+                and -1 < corr.rank_correlation < 1):
+            c.add("scenario", s.name, f"correlation {corr.first}~{corr.second}",
+                  "rank correlation must lie strictly between -1 and 1")
+    _correlations(c, s)
+
+
+def _correlations(c: _Checker, s: Scenario) -> None:
+    """Correlations as the run draws them: the chain's, merged (a child may correlate what it
+    inherits, or redefine a correlated uncertainty)."""
+    if _has_cycle(c.model, s):
+        return
+    chain = [s]
+    while chain[-1].parent is not None and c.model.scenario(chain[-1].parent) is not None:
+        chain.append(c.model.scenario(chain[-1].parent))
+    uncertainties, correlations = merged_uncertainties(chain[::-1])
+    by_name = {u.name: u for u in uncertainties}
+    own = {(corr.first, corr.second) for corr in s.correlations}
+    fine = True
+    for corr in correlations:
         where = f"correlation {corr.first}~{corr.second}"
+        if (corr.first, corr.second) not in own:
+            where += " (inherited)"
         for name in (corr.first, corr.second):
             if name not in by_name:
                 c.add("scenario", s.name, where, f"uncertainty {name!r} does not exist")
+                fine = False
             elif by_name[name].per_entity:
                 c.add("scenario", s.name, where,
                       f"uncertainty {name!r} is drawn per entity; correlate shared ones only")
+                fine = False
         if not (isinstance(corr.rank_correlation, int | float)
                 and -1 < corr.rank_correlation < 1):
-            c.add("scenario", s.name, where, "rank correlation must lie strictly between -1 and 1")
-    if s.correlations and not any(p.key == s.name and p.field.startswith("correlation")
-                                  for p in c.problems):
-        _, matrix = target_matrix(s)
-        if matrix.size and np.min(np.linalg.eigvalsh(matrix)) <= 0:
-            c.add("scenario", s.name, "correlations",
-                  "the correlations contradict each other (matrix not positive definite)")
+            fine = False
+    if correlations and fine and contradictory(target_matrix(correlations)[1]):
+        c.add("scenario", s.name, "correlations",
+              "the correlations contradict each other (matrix not positive definite)")

@@ -1,57 +1,62 @@
-"""Rank correlation between Monte Carlo inputs by the Iman–Conover method.
+"""Rank correlation between Monte Carlo inputs by a Gaussian copula.
 
-Iman–Conover reorders independent draws so their rank correlation matches a target while every
-marginal stays exactly as drawn, so it needs no inverse CDFs and works for any distribution.
-It runs per chunk of samples, so it is deterministic given the chunk's seed.
+Correlated standard normal scores (a Cholesky factor of their correlation) become each input's
+own distribution through its inverse CDF. Scores with Pearson correlation r have rank
+correlation (6/π)·asin(r/2), so a target Spearman ρ is met exactly, in distribution, with
+r = 2·sin(πρ/6) — at any chunk size. Iman–Conover, used before, reorders each chunk's draws;
+its result depends on the chunk: 16-sample chunks of a large model reached 0.41 for a 0.5 target
+and 1,024-sample chunks 0.48 (its scores' Pearson correlation also stood in for Spearman's).
 """
 
 from __future__ import annotations
 
-from statistics import NormalDist
+import math
 
 import numpy as np
 
-from desktop_app.core.model import Scenario
+from desktop_app.core.model import Correlation
 
 
-def target_matrix(scenario: Scenario) -> tuple[list[str], np.ndarray]:
+class CorrelationError(ValueError):
+    """The correlations cannot be drawn (they contradict each other, or name no shared input)."""
+
+
+def target_matrix(correlations: list[Correlation]) -> tuple[list[str], np.ndarray]:
     """Names of the correlated uncertainties and their target rank-correlation matrix."""
     names: list[str] = []
-    for corr in scenario.correlations:
+    for corr in correlations:
         for name in (corr.first, corr.second):
             if name not in names:
                 names.append(name)
     matrix = np.eye(len(names))
-    for corr in scenario.correlations:
+    for corr in correlations:
         i, j = names.index(corr.first), names.index(corr.second)
         matrix[i, j] = matrix[j, i] = corr.rank_correlation
     return names, matrix
 
 
-def _van_der_waerden(n: int) -> np.ndarray:
-    inv = NormalDist().inv_cdf
-    return np.array([inv(k / (n + 1)) for k in range(1, n + 1)])
+def score_correlation(spearman: np.ndarray) -> np.ndarray:
+    """The normal scores' Pearson correlation that gives rank correlation ``spearman``."""
+    scores = 2 * np.sin(math.pi * np.asarray(spearman, dtype=np.float64) / 6)
+    np.fill_diagonal(scores, 1.0)
+    return scores
 
 
-def iman_conover(draws: np.ndarray, target: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Reorder each column of ``draws`` (n × k) so ranks correlate as ``target`` (k × k)."""
-    n, k = draws.shape
-    if k < 2 or n < 3:
-        return draws
-    scores = _van_der_waerden(n)
-    base = np.column_stack([rng.permutation(scores) for _ in range(k)])
-    actual = np.corrcoef(base, rowvar=False)
+def contradictory(spearman: np.ndarray) -> bool:
+    """Whether no joint distribution has these rank correlations (scores not positive
+    definite)."""
+    return bool(spearman.size) and float(np.min(np.linalg.eigvalsh(
+        score_correlation(spearman)))) <= 0
+
+
+def correlated_scores(rng: np.random.Generator, n: int, spearman: np.ndarray) -> np.ndarray:
+    """(n, k) standard normal scores whose ranks correlate as ``spearman`` (k × k)."""
     try:
-        wanted = np.linalg.cholesky(target)
-        have = np.linalg.cholesky(actual)
+        factor = np.linalg.cholesky(score_correlation(spearman))
     except np.linalg.LinAlgError:
-        return draws
-    shaped = base @ np.linalg.inv(have).T @ wanted.T
-    out = np.empty_like(draws)
-    for j in range(k):
-        ranks = np.argsort(np.argsort(shaped[:, j], kind="stable"), kind="stable")
-        out[:, j] = np.sort(draws[:, j], kind="stable")[ranks]
-    return out
+        raise CorrelationError("the correlations contradict each other (matrix not positive "
+                               "definite)") from None
+    return rng.standard_normal((n, len(spearman))) @ factor.T
 
 
 def rank_correlation(x: np.ndarray, y: np.ndarray) -> float:

@@ -17,12 +17,21 @@ import numpy as np
 
 from desktop_app.core import distributions
 from desktop_app.core.engine.arrays import KINDS, ModelArrays, compile_model
-from desktop_app.core.engine.correlation import iman_conover
+from desktop_app.core.engine.correlation import (
+    CorrelationError,
+    correlated_scores,
+    target_matrix,
+)
 from desktop_app.core.engine.kernel import derive, fast_path_bytes, run
 from desktop_app.core.engine.memory import tune_allocator
 from desktop_app.core.engine.project import ENGINE_VERSION, input_hash
 from desktop_app.core.engine.result import METRICS, MonteCarloResult, RunInfo
-from desktop_app.core.engine.scenario import apply_scenario, apply_values, scenario_chain
+from desktop_app.core.engine.scenario import (
+    apply_scenario,
+    apply_values,
+    merged_uncertainties,
+    scenario_chain,
+)
 from desktop_app.core.model import Correlation, Model, Override, Scenario, Uncertainty
 
 Progress = Callable[[float], None]
@@ -69,18 +78,6 @@ def chunk_size(n_phases: int, n_periods: int, fast_bytes: int | None = None) -> 
     per_sample = fast_bytes if fast_bytes is not None else n_phases * n_periods * 12 * 4
     size = max(16, min(4096, CHUNK_BYTES // max(1, per_sample)))
     return 1 << int(math.log2(size))
-
-
-def merged_uncertainties(chain: list[Scenario]) -> tuple[list[Uncertainty], list[Correlation]]:
-    """A child's uncertainty replaces its parent's of the same name; the rest accumulate."""
-    by_name: dict[str, Uncertainty] = {}
-    correlations: dict[tuple[str, str], Correlation] = {}
-    for scenario in chain:
-        for u in scenario.uncertainties:
-            by_name[u.name] = u
-        for c in scenario.correlations:
-            correlations[(c.first, c.second)] = c
-    return list(by_name.values()), list(correlations.values())
 
 
 def plan_run(model: Model, scenario: str, samples: int | None = None, seed: int | None = None,
@@ -131,22 +128,24 @@ def run_chunk(plan: RunPlan, index: int) -> tuple[np.ndarray, np.ndarray, dict[s
 
 def _draw(plan: RunPlan, rng: np.random.Generator, n: int,
           dtype: type) -> dict[str, np.ndarray]:
+    names, spearman = target_matrix(plan.correlations)
     draws: dict[str, np.ndarray] = {}
     for u in plan.uncertainties:
+        if u.name in names:
+            continue
         rows = plan.arrays.rows(u.selector).size if u.per_entity else 0
         shape = (n, rows) if u.per_entity else (n,)
         draws[u.name] = distributions.sample(u.distribution, rng, shape, dtype)
-    if plan.correlations:
-        names = []
-        for c in plan.correlations:
-            names += [x for x in (c.first, c.second) if x not in names]
-        target = np.eye(len(names))
-        for c in plan.correlations:
-            i, j = names.index(c.first), names.index(c.second)
-            target[i, j] = target[j, i] = c.rank_correlation
-        shaped = iman_conover(np.column_stack([draws[x] for x in names]), target, rng)
+    if names:
+        by_name = {u.name: u for u in plan.uncertainties}
+        for name in names:
+            if name not in by_name or by_name[name].per_entity:
+                raise CorrelationError(f"correlated uncertainty {name!r} must exist and be "
+                                       "shared (drawn once per sample)")
+        scores = correlated_scores(rng, n, spearman)
         for j, name in enumerate(names):
-            draws[name] = shaped[:, j].astype(dtype)
+            draws[name] = distributions.from_normal_scores(
+                by_name[name].distribution, scores[:, j]).astype(dtype)
     return draws
 
 

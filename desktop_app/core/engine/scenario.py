@@ -9,7 +9,14 @@ from __future__ import annotations
 import numpy as np
 
 from desktop_app.core.engine.arrays import ModelArrays, is_time_series
-from desktop_app.core.model import Model, Operation, Override, Scenario
+from desktop_app.core.model import (
+    Correlation,
+    Model,
+    Operation,
+    Override,
+    Scenario,
+    Uncertainty,
+)
 
 # Fields whose missing value (NaN) means "the default"; multiply/add act on the effective value.
 DEFAULTED = {("site", "pue"), ("site", "accelerators_per_mw"),
@@ -35,6 +42,18 @@ def scenario_chain(model: Model, name: str | None) -> list[Scenario]:
         chain.append(current)
         current = model.scenario(current.parent) if current.parent else None
     return chain[::-1]
+
+
+def merged_uncertainties(chain: list[Scenario]) -> tuple[list[Uncertainty], list[Correlation]]:
+    """A child's uncertainty replaces its parent's of the same name; the rest accumulate."""
+    by_name: dict[str, Uncertainty] = {}
+    correlations: dict[tuple[str, str], Correlation] = {}
+    for scenario in chain:
+        for u in scenario.uncertainties:
+            by_name[u.name] = u
+        for c in scenario.correlations:
+            correlations[(c.first, c.second)] = c
+    return list(by_name.values()), list(correlations.values())
 
 
 def apply_scenario(arrays: ModelArrays, chain: list[Scenario]) -> ModelArrays:

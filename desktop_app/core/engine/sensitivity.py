@@ -9,10 +9,9 @@ import numpy as np
 
 from desktop_app.core import distributions
 from desktop_app.core.engine.correlation import rank_correlation
-from desktop_app.core.engine.montecarlo import merged_uncertainties
 from desktop_app.core.engine.project import Projector, projection_of
 from desktop_app.core.engine.result import MonteCarloResult, Projection, metric
-from desktop_app.core.engine.scenario import apply_values, scenario_chain
+from desktop_app.core.engine.scenario import apply_values, merged_uncertainties, scenario_chain
 from desktop_app.core.model import Model, Override, Uncertainty
 
 
