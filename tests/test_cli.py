@@ -131,7 +131,9 @@ def test_missing_file_exits_3(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("extra", "message"), [
     (["--seed", "-1"], "--seed must be"),
     (["--out", "results.txt"], "must end in .csv, .json, .xlsx"),
-    (["--samples", "-5"], "--samples must be 0 or more"),
+    (["--samples", "-5"], "--samples must be from 0 to 10,000,000"),
+    (["--samples", str(10**26)], "--samples must be from 0 to 10,000,000"),
+    (["--out", "no such folder/r.csv"], "does not exist"),
 ])
 def test_run_refuses_bad_arguments_before_running(sample_file: Path, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str],

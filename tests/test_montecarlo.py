@@ -364,3 +364,35 @@ def test_memory_of_a_large_run():
     assert result.bottleneck.nbytes <= 100_000 * 6
     assert all(v.dtype == np.float32 and v.shape == (100_000,) for v in result.inputs.values())
     assert np.all(np.isfinite(result.samples))
+
+
+def test_the_latest_correlation_of_a_pair_wins_whatever_its_order():
+    """Grandparent (Price, Electricity) 0.5, parent (Electricity, Price) 0.1, child (Price,
+    Electricity) 0.9: the child's holds (keyed by the ordered pair, the parent's used to)."""
+    model = make_model(PRICE, ELECTRICITY,
+                       correlations=[Correlation("Price", "Electricity", 0.5)])
+    model.scenarios += [
+        Scenario("parent", parent="mc", correlations=[Correlation("Electricity", "Price", 0.1)]),
+        Scenario("child", parent="parent", correlations=[Correlation("Price", "Electricity", 0.9)])]
+    assert validate(model) == []
+    for name, wanted in (("parent", 0.1), ("child", 0.9)):
+        result = run_monte_carlo(model, name, 4_000, seed=3)
+        assert abs(rank_correlation(result.inputs["Price"], result.inputs["Electricity"])
+                   - wanted) < 0.05
+
+
+@pytest.mark.parametrize(("pairs", "message"), [
+    ([("Price", "Electricity", 0.5), ("Electricity", "Price", -0.5)], "more than once"),
+    ([("Price", "Electricity", 0.5), ("Price", "Electricity", 0.2)], "more than once"),
+    ([("Price", "Price", -0.9)], "with itself"),
+])
+def test_a_pair_twice_or_a_self_correlation_is_a_problem(pairs, message):
+    from desktop_app.core.engine.correlation import CorrelationError
+
+    model = make_model(PRICE, ELECTRICITY)
+    model.scenarios[0].correlations = [Correlation(a, b, r) for a, b, r in pairs]
+    problems = [str(p) for p in validate(model)]
+    assert any(message in p for p in problems), problems
+    if message == "with itself":
+        with pytest.raises(CorrelationError, match="itself"):
+            run_monte_carlo(model, "mc", 50, seed=1)

@@ -229,3 +229,29 @@ def test_readme_example_is_a_valid_scenario_file() -> None:
     assert scenario.name == "Export controls 2026" and provenance["author"] == "priya"
     report = plan_import(build_sample_model(), scenario)
     assert report.ok, report.text()
+
+
+def test_import_of_a_child_sees_the_correlations_it_inherits(sample) -> None:
+    """The report uses the merged chain as a run does: a child that redefines an inherited,
+    correlated input per entity is unresolved; a partial import keeps a child's correlation
+    of two inherited inputs."""
+    from desktop_app.core.model import Correlation, Scenario
+
+    fresh = copy.deepcopy(sample)
+    parent = next(s for s in fresh.scenarios if s.correlations)
+    first, second = parent.correlations[0].first, parent.correlations[0].second
+    inherited = {u.name: u for u in parent.uncertainties}
+    per_entity = copy.deepcopy(inherited[second])
+    per_entity.per_entity = True
+    breaks = Scenario("Breaks it", parent=parent.name, uncertainties=[per_entity])
+    report = plan_import(fresh, breaks)
+    assert any("drawn per entity" in item for item in report.unresolved), report.text()
+    with pytest.raises(ImportRefused):
+        apply_import(fresh, report)
+    shared = [u.name for u in parent.uncertainties if not u.per_entity]
+    pair = next((a, b) for a in shared for b in shared if a < b and {a, b} != {first, second})
+    child = Scenario("Correlates inherited", parent=parent.name,
+                     correlations=[Correlation(*pair, 0.3)])
+    report = plan_import(fresh, child)
+    assert report.unresolved == [] and len(report.applicable) == 1, report.text()
+    assert apply_import(fresh, report, partial=True).correlations == child.correlations

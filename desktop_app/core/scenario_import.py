@@ -7,13 +7,10 @@ whether the name clashes. Nothing in the model changes until ``apply_import`` is
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 
 from desktop_app.core.model import Model, Scenario
 from desktop_app.core.validation import Problem, scenario_problems
-
-_ITEM = re.compile(r"^(override) (\d+)$|^(uncertainty) (.+)$|^(correlation) (.+)~(.+)$")
 
 
 class ImportRefused(ValueError):
@@ -31,6 +28,9 @@ class ImportReport:
     parent_missing: bool = False
     parent_message: str = ""
     _problems: list[Problem] = field(default_factory=list, repr=False)
+    # Shared uncertainties the scenario inherits (and its ancestors' names): what a partial
+    # import's correlations may still refer to.
+    inherited: set[str] = field(default_factory=set, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -84,9 +84,17 @@ def plan_import(model: Model, scenario: Scenario, as_name: str | None = None,
     for c in scenario.correlations:
         key = f"correlation {c.first}~{c.second}"
         _sort(report, key, f"{key} = {c.rank_correlation:g}", by_item)
-    for key, messages in by_item.items():  # scenario-level problems (e.g. correlation matrix)
-        if not _ITEM.match(key) and key != "parent":
+    items = ({f"override {i + 1}" for i in range(len(scenario.overrides))}
+             | {f"uncertainty {u.name}" for u in scenario.uncertainties}
+             | {f"correlation {c.first}~{c.second}" for c in scenario.correlations})
+    for key, messages in by_item.items():  # the rest: the correlation matrix, inherited items
+        if key not in items and key != "parent":
             report.unresolved += [f"{key}: {m}" for m in messages]
+    parent, seen = (model.scenario(scenario.parent) if scenario.parent else None), set()
+    while parent is not None and parent.name not in seen:
+        seen.add(parent.name)
+        report.inherited |= {u.name for u in parent.uncertainties if not u.per_entity}
+        parent = model.scenario(parent.parent) if parent.parent else None
     return report
 
 
@@ -128,7 +136,7 @@ def _resolved_part(report: ImportReport) -> Scenario:
     bad = {p.field for p in report._problems}
     s.overrides = [o for i, o in enumerate(s.overrides) if f"override {i + 1}" not in bad]
     s.uncertainties = [u for u in s.uncertainties if f"uncertainty {u.name}" not in bad]
-    kept = {u.name for u in s.uncertainties}
+    kept = {u.name for u in s.uncertainties} | report.inherited
     s.correlations = [c for c in s.correlations
                       if f"correlation {c.first}~{c.second}" not in bad
                       and c.first in kept and c.second in kept]

@@ -25,6 +25,7 @@ from desktop_app.core.model import (
 )
 from desktop_app.core.selectors import SelectorError, parse_selector, resolve
 
+MAX_SAMPLES = 10_000_000  # Monte Carlo samples a document (or a run) may ask for
 WHOLE_NUMBER_FIELDS = {"online_year", "online_quarter", "first_year", "allocation_priority"}
 FIXED_UNDER_UNCERTAINTY = {"service_life_years", "allocation_priority", "first_year",
                            "online_quarter"}
@@ -121,7 +122,7 @@ def _settings(c: _Checker) -> None:
         elif s.horizon_year - s.base_year > 40:
             c.add("settings", "", "horizon_year", "at most 40 years after the base year")
     c.number("settings", "", s, "discount_rate", low=-0.5, high=1)
-    c.number("settings", "", s, "mc_samples", low=1, high=10_000_000)
+    c.number("settings", "", s, "mc_samples", low=1, high=MAX_SAMPLES)
     c.number("settings", "", s, "mc_seed", low=0)
     c.number("settings", "", s, "default_facility_capex_usd_per_mw", low=0)
     c.share("settings", "", s, "supply_share_to_model")
@@ -302,11 +303,17 @@ def _uncertainties(c: _Checker, s: Scenario) -> None:
                   f"{u.field} cannot be uncertain (it shapes the arrays); use scenarios instead")
         for message in distributions.problems(u.distribution):
             c.add("scenario", s.name, where, message)
+    pairs: Counter[frozenset[str]] = Counter(frozenset((x.first, x.second))
+                                             for x in s.correlations)
     for corr in s.correlations:
+        where = f"correlation {corr.first}~{corr.second}"
         if not (isinstance(corr.rank_correlation, int | float)
                 and -1 < corr.rank_correlation < 1):
-            c.add("scenario", s.name, f"correlation {corr.first}~{corr.second}",
-                  "rank correlation must lie strictly between -1 and 1")
+            c.add("scenario", s.name, where, "rank correlation must lie strictly between -1 and 1")
+        if corr.first == corr.second:
+            c.add("scenario", s.name, where, "an uncertainty cannot be correlated with itself")
+        elif pairs[frozenset((corr.first, corr.second))] > 1:
+            c.add("scenario", s.name, where, "this pair is correlated more than once")
     _correlations(c, s)
 
 
@@ -320,22 +327,22 @@ def _correlations(c: _Checker, s: Scenario) -> None:
         chain.append(c.model.scenario(chain[-1].parent))
     uncertainties, correlations = merged_uncertainties(chain[::-1])
     by_name = {u.name: u for u in uncertainties}
-    own = {(corr.first, corr.second) for corr in s.correlations}
+    own = {frozenset((corr.first, corr.second)) for corr in s.correlations}
     fine = True
     for corr in correlations:
         where = f"correlation {corr.first}~{corr.second}"
-        if (corr.first, corr.second) not in own:
-            where += " (inherited)"
+        inherited = "" if frozenset((corr.first, corr.second)) in own else " (inherited)"
         for name in (corr.first, corr.second):
             if name not in by_name:
-                c.add("scenario", s.name, where, f"uncertainty {name!r} does not exist")
+                c.add("scenario", s.name, where,
+                      f"uncertainty {name!r} does not exist{inherited}")
                 fine = False
             elif by_name[name].per_entity:
-                c.add("scenario", s.name, where,
-                      f"uncertainty {name!r} is drawn per entity; correlate shared ones only")
+                c.add("scenario", s.name, where, f"uncertainty {name!r} is drawn per entity; "
+                      f"correlate shared ones only{inherited}")
                 fine = False
         if not (isinstance(corr.rank_correlation, int | float)
-                and -1 < corr.rank_correlation < 1):
+                and -1 < corr.rank_correlation < 1) or corr.first == corr.second:
             fine = False
     if correlations and fine and contradictory(target_matrix(correlations)[1]):
         c.add("scenario", s.name, "correlations",

@@ -30,6 +30,8 @@ def target_matrix(correlations: list[Correlation]) -> tuple[list[str], np.ndarra
                 names.append(name)
     matrix = np.eye(len(names))
     for corr in correlations:
+        if corr.first == corr.second:
+            raise CorrelationError(f"uncertainty {corr.first!r} cannot be correlated with itself")
         i, j = names.index(corr.first), names.index(corr.second)
         matrix[i, j] = matrix[j, i] = corr.rank_correlation
     return names, matrix
@@ -43,10 +45,14 @@ def score_correlation(spearman: np.ndarray) -> np.ndarray:
 
 
 def contradictory(spearman: np.ndarray) -> bool:
-    """Whether no joint distribution has these rank correlations (scores not positive
-    definite)."""
-    return bool(spearman.size) and float(np.min(np.linalg.eigvalsh(
-        score_correlation(spearman)))) <= 0
+    """Whether no joint distribution has these rank correlations: the very test the draws
+    make (a Cholesky factor of the scores' correlation), so validation and runs agree even
+    at the edge of a singular matrix."""
+    try:
+        np.linalg.cholesky(score_correlation(spearman))
+    except np.linalg.LinAlgError:
+        return True
+    return False
 
 
 def correlated_scores(rng: np.random.Generator, n: int, spearman: np.ndarray) -> np.ndarray:

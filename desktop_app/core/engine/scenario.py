@@ -45,14 +45,15 @@ def scenario_chain(model: Model, name: str | None) -> list[Scenario]:
 
 
 def merged_uncertainties(chain: list[Scenario]) -> tuple[list[Uncertainty], list[Correlation]]:
-    """A child's uncertainty replaces its parent's of the same name; the rest accumulate."""
+    """A child's uncertainty replaces its parent's of the same name, and its correlation of a
+    pair (in either order) the parent's; the rest accumulate."""
     by_name: dict[str, Uncertainty] = {}
-    correlations: dict[tuple[str, str], Correlation] = {}
+    correlations: dict[frozenset[str], Correlation] = {}
     for scenario in chain:
         for u in scenario.uncertainties:
             by_name[u.name] = u
         for c in scenario.correlations:
-            correlations[(c.first, c.second)] = c
+            correlations[frozenset((c.first, c.second))] = c
     return list(by_name.values()), list(correlations.values())
 
 
