@@ -245,9 +245,12 @@ def test_import_of_a_child_sees_the_correlations_it_inherits(sample) -> None:
     per_entity.per_entity = True
     breaks = Scenario("Breaks it", parent=parent.name, uncertainties=[per_entity])
     report = plan_import(fresh, breaks)
-    assert any("drawn per entity" in item for item in report.unresolved), report.text()
+    assert any(item.startswith(f"uncertainty {second}") and "drawn per entity" in item
+               for item in report.unresolved), report.text()  # blamed on the child's own item
     with pytest.raises(ImportRefused):
         apply_import(fresh, report)
+    partial = apply_import(copy.deepcopy(fresh), report, partial=True)
+    assert partial.uncertainties == []  # the redefinition goes; the parent's holds
     shared = [u.name for u in parent.uncertainties if not u.per_entity]
     pair = next((a, b) for a in shared for b in shared if a < b and {a, b} != {first, second})
     child = Scenario("Correlates inherited", parent=parent.name,
@@ -255,3 +258,44 @@ def test_import_of_a_child_sees_the_correlations_it_inherits(sample) -> None:
     report = plan_import(fresh, child)
     assert report.unresolved == [] and len(report.applicable) == 1, report.text()
     assert apply_import(fresh, report, partial=True).correlations == child.correlations
+
+
+def test_a_partial_import_always_adds_a_valid_scenario(sample) -> None:
+    """What validation would still refuse once the unresolved items are gone goes too: a
+    correlation that contradicts the inherited ones, a correlation of a dropped input."""
+    from desktop_app.core.model import Correlation, Scenario
+    from desktop_app.core.validation import validate
+
+    fresh = copy.deepcopy(sample)
+    parent = next(s for s in fresh.scenarios if len(s.correlations) >= 1)
+    first, second = parent.correlations[0].first, parent.correlations[0].second
+    wanted = parent.correlations[0].rank_correlation
+    contradicts = Scenario("Contradicts", parent=parent.name, correlations=[
+        Correlation(first, second, -wanted)])
+    # restating the pair the other way round is one pair (the child's value wins): allowed
+    assert plan_import(fresh, contradicts).unresolved == []
+    shared = [u for u in parent.uncertainties if not u.per_entity]
+    third = next(u.name for u in shared if u.name not in (first, second))
+    hostile = Scenario("Hostile", parent=parent.name, correlations=[
+        Correlation(first, third, 0.95), Correlation(second, third, -0.95)])
+    report = plan_import(fresh, hostile)
+    assert any("contradict" in item for item in report.unresolved), report.text()
+    added = apply_import(fresh, report, partial=True)
+    assert added.correlations == [] and validate(fresh) == []
+
+
+def test_diff_sees_a_pair_in_either_order_as_one(sample) -> None:
+    from desktop_app.core.model import Correlation, Scenario
+    from desktop_app.core.scenario_diff import diff_scenarios
+
+    fresh = copy.deepcopy(sample)
+    parent = next(s for s in fresh.scenarios if s.correlations)
+    c = parent.correlations[0]
+    same = Scenario("Same", parent=parent.name,
+                    correlations=[Correlation(c.second, c.first, c.rank_correlation)])
+    other = Scenario("Other", parent=parent.name,
+                     correlations=[Correlation(c.second, c.first, 0.1)])
+    fresh.scenarios += [same, other]
+    assert [x for x in diff_scenarios(parent, same, fresh) if x.item == "correlation"] == []
+    changed = [x for x in diff_scenarios(parent, other, fresh) if x.item == "correlation"]
+    assert [x.status for x in changed] == ["changed"], changed

@@ -21,7 +21,7 @@ from desktop_app.core.results_io import (
     scenario_inputs,
     write_results,
 )
-from desktop_app.core.validation import MAX_SAMPLES, validate
+from desktop_app.core.validation import MAX_SAMPLES, MAX_SEED, validate
 
 SUMMARY = (("total_spend_usd", "Total compute spend", 1e9, "USD B"),
            ("online_mw", "Online capacity, end of year", 1e3, "GW"),
@@ -86,13 +86,15 @@ def _usage_problem(args: argparse.Namespace, samples: int) -> str | None:
     """What is wrong with the arguments themselves, before anything runs."""
     if not 0 <= samples <= MAX_SAMPLES:
         return f"--samples must be from 0 to {MAX_SAMPLES:,}"
-    if args.seed is not None and args.seed < 0:
-        return "--seed must be 0 or more"
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        return f"--seed must be a whole number from 0 to {MAX_SEED}"
     if args.out is not None:
         if args.out.is_dir():
             return f"cannot write {args.out}: it is a folder"
-        if not args.out.absolute().parent.is_dir():
-            return f"cannot write {args.out}: folder {args.out.absolute().parent} does not exist"
+        folder = args.out.absolute().parent
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            return f"cannot write {args.out}: {folder} {what}"
         if args.out.suffix.lower() not in RESULT_SUFFIXES:
             return (f"cannot write {args.out}: the name must end in "
                     f"{', '.join(RESULT_SUFFIXES)}")

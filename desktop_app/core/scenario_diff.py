@@ -9,7 +9,7 @@ from typing import Any
 from desktop_app.core.engine.project import Projector
 from desktop_app.core.engine.scenario import merged_uncertainties
 from desktop_app.core.engine.sensitivity import output_value
-from desktop_app.core.model import Model, Override, Scenario, Uncertainty
+from desktop_app.core.model import Correlation, Model, Override, Scenario, Uncertainty
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +107,14 @@ def diff_scenarios(a: Scenario, b: Scenario, model: Model | None = None) -> list
                                               _uncertainty_value),
                         _keyed(b.uncertainties, lambda u: u.name, _uncertainty_value))
     changes += _compare("correlation",
-                        _keyed(a.correlations, lambda c: f"{c.first}~{c.second}",
-                               lambda c: f"{c.rank_correlation:g}"),
-                        _keyed(b.correlations, lambda c: f"{c.first}~{c.second}",
-                               lambda c: f"{c.rank_correlation:g}"))
+                        _keyed(a.correlations, _pair_key, lambda c: f"{c.rank_correlation:g}"),
+                        _keyed(b.correlations, _pair_key, lambda c: f"{c.rank_correlation:g}"))
     return changes
+
+
+def _pair_key(c: Correlation) -> str:
+    """A correlation's pair in either order (A~B and B~A are one), as the engine merges them."""
+    return "~".join(sorted((c.first, c.second)))
 
 
 KEY_OUTPUTS = (("total_spend_usd", "year", "Total spend", "USD B", 1e9),

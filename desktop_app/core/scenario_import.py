@@ -28,9 +28,7 @@ class ImportReport:
     parent_missing: bool = False
     parent_message: str = ""
     _problems: list[Problem] = field(default_factory=list, repr=False)
-    # Shared uncertainties the scenario inherits (and its ancestors' names): what a partial
-    # import's correlations may still refer to.
-    inherited: set[str] = field(default_factory=set, repr=False)
+    _model: Model | None = field(default=None, repr=False)  # what a partial import checks
 
     @property
     def ok(self) -> bool:
@@ -75,7 +73,7 @@ def plan_import(model: Model, scenario: Scenario, as_name: str | None = None,
         if p.field == "parent":
             report.parent_missing = True
             report.parent_message = p.message
-        by_item.setdefault(p.field, []).append(p.message)
+        by_item.setdefault(_culprit(scenario, p.field), []).append(p.message)
     for i in range(len(scenario.overrides)):
         _sort(report, f"override {i + 1}", _describe_override(scenario, i), by_item)
     for u in scenario.uncertainties:
@@ -84,18 +82,30 @@ def plan_import(model: Model, scenario: Scenario, as_name: str | None = None,
     for c in scenario.correlations:
         key = f"correlation {c.first}~{c.second}"
         _sort(report, key, f"{key} = {c.rank_correlation:g}", by_item)
-    items = ({f"override {i + 1}" for i in range(len(scenario.overrides))}
-             | {f"uncertainty {u.name}" for u in scenario.uncertainties}
-             | {f"correlation {c.first}~{c.second}" for c in scenario.correlations})
     for key, messages in by_item.items():  # the rest: the correlation matrix, inherited items
-        if key not in items and key != "parent":
+        if key not in _items(scenario) and key != "parent":
             report.unresolved += [f"{key}: {m}" for m in messages]
-    parent, seen = (model.scenario(scenario.parent) if scenario.parent else None), set()
-    while parent is not None and parent.name not in seen:
-        seen.add(parent.name)
-        report.inherited |= {u.name for u in parent.uncertainties if not u.per_entity}
-        parent = model.scenario(parent.parent) if parent.parent else None
+    report._model = model
     return report
+
+
+def _items(scenario: Scenario) -> set[str]:
+    """The keys validation gives the scenario's own overrides, uncertainties, correlations."""
+    return ({f"override {i + 1}" for i in range(len(scenario.overrides))}
+            | {f"uncertainty {u.name}" for u in scenario.uncertainties}
+            | {f"correlation {c.first}~{c.second}" for c in scenario.correlations})
+
+
+def _culprit(scenario: Scenario, key: str) -> str:
+    """A problem of an inherited correlation comes from this scenario's own uncertainty of one
+    of its names (redefined, say, per entity): blame that item, which a partial import drops."""
+    if key.startswith("correlation ") and key not in _items(scenario):
+        own = {u.name for u in scenario.uncertainties}
+        names = key.removeprefix("correlation ").split("~")
+        for name in names:
+            if name in own:
+                return f"uncertainty {name}"
+    return key
 
 
 def _sort(report: ImportReport, key: str, description: str, by_item: dict[str, list[str]]
@@ -132,14 +142,26 @@ def apply_import(model: Model, report: ImportReport, partial: bool = False) -> S
 
 
 def _resolved_part(report: ImportReport) -> Scenario:
+    """The scenario less every item that cannot be resolved — and less whatever still fails
+    once those are gone (a correlation of a dropped input, a correlation matrix that only the
+    whole would keep consistent), so what a partial import adds always validates."""
     s = copy.deepcopy(report.scenario)
-    bad = {p.field for p in report._problems}
-    s.overrides = [o for i, o in enumerate(s.overrides) if f"override {i + 1}" not in bad]
-    s.uncertainties = [u for u in s.uncertainties if f"uncertainty {u.name}" not in bad]
-    kept = {u.name for u in s.uncertainties} | report.inherited
-    s.correlations = [c for c in s.correlations
-                      if f"correlation {c.first}~{c.second}" not in bad
-                      and c.first in kept and c.second in kept]
     if report.parent_missing:
         s.parent = None
+    problems = report._problems
+    for _ in range(len(s.overrides) + len(s.uncertainties) + len(s.correlations) + 1):
+        bad = {_culprit(s, p.field) for p in problems}
+        if "correlations" in bad:  # the matrix contradicts itself: keep the parent's alone
+            bad |= {f"correlation {c.first}~{c.second}" for c in s.correlations}
+        before = (len(s.overrides), len(s.uncertainties), len(s.correlations))
+        s.overrides = [o for i, o in enumerate(s.overrides) if f"override {i + 1}" not in bad]
+        s.uncertainties = [u for u in s.uncertainties if f"uncertainty {u.name}" not in bad]
+        s.correlations = [c for c in s.correlations
+                          if f"correlation {c.first}~{c.second}" not in bad]
+        if report._model is None or before == (len(s.overrides), len(s.uncertainties),
+                                                len(s.correlations)):
+            break
+        candidate = copy.copy(s)
+        candidate.name = report.target_name
+        problems = scenario_problems(report._model, candidate)
     return s

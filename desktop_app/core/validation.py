@@ -26,6 +26,7 @@ from desktop_app.core.model import (
 from desktop_app.core.selectors import SelectorError, parse_selector, resolve
 
 MAX_SAMPLES = 10_000_000  # Monte Carlo samples a document (or a run) may ask for
+MAX_SEED = 2**63 - 1  # seeds stay exact in results files (JSON numbers, spreadsheet cells)
 WHOLE_NUMBER_FIELDS = {"online_year", "online_quarter", "first_year", "allocation_priority"}
 FIXED_UNDER_UNCERTAINTY = {"service_life_years", "allocation_priority", "first_year",
                            "online_quarter"}
@@ -123,7 +124,7 @@ def _settings(c: _Checker) -> None:
             c.add("settings", "", "horizon_year", "at most 40 years after the base year")
     c.number("settings", "", s, "discount_rate", low=-0.5, high=1)
     c.number("settings", "", s, "mc_samples", low=1, high=MAX_SAMPLES)
-    c.number("settings", "", s, "mc_seed", low=0)
+    c.number("settings", "", s, "mc_seed", low=0, high=MAX_SEED)
     c.number("settings", "", s, "default_facility_capex_usd_per_mw", low=0)
     c.share("settings", "", s, "supply_share_to_model")
     c.number("settings", "", s, "hours_per_year", low=0, high=8784, low_open=True)
@@ -313,6 +314,7 @@ def _uncertainties(c: _Checker, s: Scenario) -> None:
         if corr.first == corr.second:
             c.add("scenario", s.name, where, "an uncertainty cannot be correlated with itself")
         elif pairs[frozenset((corr.first, corr.second))] > 1:
+            pairs[frozenset((corr.first, corr.second))] = 0  # said once per pair
             c.add("scenario", s.name, where, "this pair is correlated more than once")
     _correlations(c, s)
 
@@ -332,7 +334,7 @@ def _correlations(c: _Checker, s: Scenario) -> None:
     for corr in correlations:
         where = f"correlation {corr.first}~{corr.second}"
         inherited = "" if frozenset((corr.first, corr.second)) in own else " (inherited)"
-        for name in (corr.first, corr.second):
+        for name in dict.fromkeys((corr.first, corr.second)):
             if name not in by_name:
                 c.add("scenario", s.name, where,
                       f"uncertainty {name!r} does not exist{inherited}")
