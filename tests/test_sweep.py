@@ -4,6 +4,7 @@ feature scores and PRIM finding a planted box."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import logging
@@ -121,6 +122,7 @@ def test_malformed_bytes_are_refused_with_a_reason(data: bytes, expected: str) -
     ({"threshold": {"output": "spend_2030", "above": 1, "statistic": "p95"}}, "not computed"),
     ({"scenarios": ["Baseline"]}, "either \"scenario\" or \"scenarios\""),
     ({"surprise": True}, "Additional properties"),
+    ({"percentiles": [50, 50.000000000001, 90]}, "p50 is asked for more than once"),
 ])
 def test_malformed_specs_name_the_problem(changes: dict, expected: str) -> None:
     with pytest.raises(SweepSpecError, match=expected) as caught:
@@ -349,6 +351,32 @@ def test_feature_scores_rank_the_driver_that_matters() -> None:
     assert scores[2].first_order < 0.03 and abs(scores[2].spearman) < 0.15
 
 
+@pytest.mark.parametrize("points", [8, 20, 21])
+def test_a_small_latin_hypercube_still_scores_the_driver_that_matters(points: int) -> None:
+    """All distinct values are binned, not grouped one per value (which left nothing within
+    groups and scored every driver 0 up to 20 points)."""
+    rng = np.random.default_rng(5)
+    axes = tuple(DriverAxis(f"x{i}", 0.0, 1.0) for i in range(2))
+    x = latin_hypercube(points, axes, rng)
+    y = 10 * x[:, 0] + 0.1 * rng.normal(size=points)
+    scores = feature_scores_of(Factors(("x0", "x1"), x, frozenset()), y)
+    assert scores[0].factor == "x0" and scores[0].first_order > 0.5
+
+
+def test_the_inputs_hash_covers_the_swept_scenarios(model) -> None:
+    """Same model, a scenario's correlation changed: other numbers, so another hash."""
+    spec = parse_spec(json.dumps(spec_doc(samples=50, design={"kind": "latin_hypercube",
+                                                               "points": 3})))
+    first = run_sweep(model, spec)
+    changed = copy.deepcopy(model)
+    baseline = changed.scenario("Baseline")
+    assert baseline.correlations
+    baseline.correlations[0].rank_correlation = -baseline.correlations[0].rank_correlation
+    second = run_sweep(changed, spec)
+    assert first.info.input_hash != second.info.input_hash
+    assert first.info.spec_hash == second.info.spec_hash
+
+
 def test_sweep_discovers_the_known_price_box(model) -> None:
     """IT capex scales with (1 + price change): with common random numbers its median crosses
     1.2 × the unchanged median exactly where price_change > 20 %, whatever electricity does."""
@@ -450,7 +478,8 @@ def test_cli_three_ways_write_the_same_file(tmp_path: Path, cluster,
 
 
 @pytest.mark.parametrize(("args", "spec_changes", "code", "expected"), [
-    (["--out", "x.txt"], {}, 2, ".csv, .json or .xlsx"),
+    (["--out", "x.txt"], {}, 2, ".csv, .json, .xlsx"),
+    (["--out", "no such folder/x.csv"], {}, 2, "does not exist"),
     (["--workers", "0"], {}, 2, "--workers must be 1 or more"),
     ([], {"drivers": [{"id": "price_change", "range": [5, 1]}]}, 3, "from low to high"),
     ([], {"scenario": "Nope"}, 2, "no scenario 'Nope'"),

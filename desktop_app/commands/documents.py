@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.core.model import Model
@@ -50,3 +51,16 @@ def validate(args: argparse.Namespace) -> int:
     print(f"{args.path}: valid ({len(model.sites)} sites, {len(model.phases)} phases, "
           f"{len(model.scenarios)} scenarios)")
     return EXIT_OK
+
+
+def output_problem(path: Path, suffixes: tuple[str, ...]) -> str | None:
+    """Why results cannot be written to ``path`` (checked before a long run), or None."""
+    if path.is_dir():
+        return f"cannot write {path}: it is a folder"
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        return f"cannot write {path}: {folder} {what}"
+    if path.suffix.lower() not in suffixes:
+        return f"cannot write {path}: the name must end in {', '.join(suffixes)}"
+    return None

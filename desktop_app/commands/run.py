@@ -8,7 +8,7 @@ import sys
 import numpy as np
 
 from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from desktop_app.commands.documents import open_or_report
+from desktop_app.commands.documents import open_or_report, output_problem
 from desktop_app.commands.progress import ProgressBar
 from desktop_app.core.engine.montecarlo import run_monte_carlo
 from desktop_app.core.engine.project import Projector
@@ -88,17 +88,7 @@ def _usage_problem(args: argparse.Namespace, samples: int) -> str | None:
         return f"--samples must be from 0 to {MAX_SAMPLES:,}"
     if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
         return f"--seed must be a whole number from 0 to {MAX_SEED}"
-    if args.out is not None:
-        if args.out.is_dir():
-            return f"cannot write {args.out}: it is a folder"
-        folder = args.out.absolute().parent
-        if not folder.is_dir():
-            what = "is not a folder" if folder.exists() else "does not exist"
-            return f"cannot write {args.out}: {folder} {what}"
-        if args.out.suffix.lower() not in RESULT_SUFFIXES:
-            return (f"cannot write {args.out}: the name must end in "
-                    f"{', '.join(RESULT_SUFFIXES)}")
-    return None
+    return output_problem(args.out, RESULT_SUFFIXES) if args.out is not None else None
 
 
 def _run_one(model: Model, scenario: str, samples: int, seed: int | None) -> ScenarioRun:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from desktop_app.commands.documents import open_or_report
+from desktop_app.commands.documents import open_or_report, output_problem
 from desktop_app.commands.progress import ProgressBar
 from desktop_app.core.engine.montecarlo import Cancelled
 from desktop_app.core.sweep.answers import Answers, answers
@@ -53,9 +53,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.out is not None and args.out.suffix.lower() not in SUFFIXES:
-        print(f"compute-atlas: --out {args.out.name}: sweep results go to .csv, .json or "
-              ".xlsx", file=sys.stderr)
+    problem = output_problem(args.out, SUFFIXES) if args.out is not None else None
+    if problem:
+        print(f"compute-atlas: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.workers is not None and args.workers < 1:
         print("compute-atlas: --workers must be 1 or more", file=sys.stderr)

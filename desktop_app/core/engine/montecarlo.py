@@ -66,16 +66,17 @@ class RunPlan:
         return start, min(self.samples, start + self.chunk_samples)
 
 
-def chunk_size(n_phases: int, n_periods: int, fast_bytes: int | None = None) -> int:
+def chunk_size(n_phases: int, n_periods: int, bytes_per_sample: int | None = None) -> int:
     """Samples per chunk: a power of two keeping a chunk's temporaries near ``CHUNK_BYTES``.
 
-    The general kernel holds ~12 (chunk × periods × phases) float32 arrays; a run whose every
-    sample takes the unconstrained fast path passes that path's own bytes per sample
-    (``fast_bytes``, from ``kernel.fast_path_bytes``), which has no periods axis on its
+    The general kernel holds ~12 (chunk × periods × phases) float32 arrays (the default
+    estimate); a run whose every sample takes the unconstrained fast path passes that path's
+    own bytes per sample (``kernel.fast_path_bytes``), which has no periods axis on its
     per-phase arrays — the reference model's chunks hold 512 samples instead of 128: fewer,
     larger NumPy calls (its run 0.26 → 0.20 s).
     """
-    per_sample = fast_bytes if fast_bytes is not None else n_phases * n_periods * 12 * 4
+    per_sample = (bytes_per_sample if bytes_per_sample is not None
+                  else n_phases * n_periods * 12 * 4)
     size = max(16, min(4096, CHUNK_BYTES // max(1, per_sample)))
     return 1 << int(math.log2(size))
 

@@ -84,7 +84,9 @@ def first_order_index(x: np.ndarray, y: np.ndarray, *, categorical: bool = False
     """Bias-corrected correlation ratio of ``y`` on ``x`` grouped into bins, and the bin count."""
     n = y.size
     distinct = np.unique(x)
-    if categorical or distinct.size <= MAX_BINS:
+    # A grid axis repeats each level: group by level. A Latin hypercube's values are all
+    # distinct: bin them (one group per value would leave nothing within groups).
+    if categorical or (distinct.size <= MAX_BINS and 2 * distinct.size <= n):
         groups = np.searchsorted(distinct, x)
     else:
         bins = max(2, min(MAX_BINS, math.isqrt(n)))

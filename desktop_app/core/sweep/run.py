@@ -35,7 +35,9 @@ import numpy as np
 
 from desktop_app import __version__
 from desktop_app.core.drivers import overrides_for
+from desktop_app.core.engine import unconstrained
 from desktop_app.core.engine.arrays import ModelArrays, compile_model
+from desktop_app.core.engine.kernel import derive
 from desktop_app.core.engine.memory import tune_allocator
 from desktop_app.core.engine.montecarlo import (
     Cancelled,
@@ -46,6 +48,7 @@ from desktop_app.core.engine.montecarlo import (
 )
 from desktop_app.core.engine.project import ENGINE_VERSION, input_hash
 from desktop_app.core.engine.result import METRIC_INDEX
+from desktop_app.core.engine.scenario import scenario_chain
 from desktop_app.core.engine.sensitivity import output_value
 from desktop_app.core.model import Model, Override
 from desktop_app.core.sweep.spec import (
@@ -162,6 +165,33 @@ class SweepResult:
                 and equal(self.samples, other.samples)
                 and np.array_equal(self.design.values, other.design.values)
                 and np.array_equal(self.design.seeds, other.design.seeds))
+
+
+def sweep_chunk_size(base: ModelArrays) -> int:
+    """One chunk size for every point (units are chunks of points), sized for the larger of
+    the two paths' bytes per sample: a driver or scenario may constrain some points and not
+    others. With supply lines no point can take the fast path."""
+    n_phases, n_periods = len(base.tables["phase"].keys), base.periods.count
+    inputs = derive(base)
+    general = n_phases * n_periods * 12 * 4
+    fast = 0 if np.isfinite(inputs.supply).any() else unconstrained.bytes_per_sample(inputs)
+    return chunk_size(n_phases, n_periods, max(general, fast))
+
+
+def scenarios_text(model: Model, names: tuple[str, ...] | list[str]) -> str:
+    """Everything the swept scenarios (and their ancestors) change, for the inputs hash: the
+    compiled model alone would give one hash to sweeps whose scenarios differ."""
+    parts = []
+    for name in names:
+        for s in scenario_chain(model, name):
+            parts.append(repr((
+                s.name, s.parent,
+                [(o.selector, o.field, str(o.operation), o.value, o.year_from, o.year_to)
+                 for o in s.overrides],
+                [(u.name, u.selector, u.field, str(u.distribution), str(u.operation),
+                  u.per_entity) for u in s.uncertainties],
+                [(c.first, c.second, c.rank_correlation) for c in s.correlations])))
+    return "\n".join(parts)
 
 
 def point_overrides(model: Model, spec: SweepSpec, design: Design, point: int) -> list[Override]:
@@ -322,13 +352,12 @@ def run_sweep(model: Model, spec: SweepSpec, *, client: Client | None = None,
     if problems:
         raise SweepSpecError("; ".join(problems))
     design = spec.design()
-    # One chunk size for every point (units are chunks of points), sized for the general
-    # kernel: a driver or scenario may constrain some points and not others.
-    chunk = chunk_size(len(base.tables["phase"].keys), base.periods.count)
+    chunk = sweep_chunk_size(base)
     probe = plan_run(model, spec.scenarios[0], spec.samples, spec.seed, base=base,
                      chunk_samples=chunk)
-    info = SweepInfo(ENGINE_VERSION, input_hash(base), spec.digest(), spec.seed, spec.samples,
-                     design.points, probe.chunk_samples, probe.chunk_count)
+    info = SweepInfo(ENGINE_VERSION, input_hash(base, scenarios_text(model, spec.scenarios)),
+                     spec.digest(), spec.seed, spec.samples, design.points,
+                     probe.chunk_samples, probe.chunk_count)
     context = SweepContext(model, spec, design, probe.chunk_count, probe.chunk_samples,
                            base.periods.years, list(base.tables["region"].keys))
     context._base = base

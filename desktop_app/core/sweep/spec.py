@@ -17,6 +17,7 @@ import itertools
 import json
 import math
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,7 +197,7 @@ class SweepSpec:
 
 
 def percentile_name(q: float) -> str:
-    return f"p{q:g}"
+    return f"p{q:.10g}"
 
 
 def point_seeds(seed: int, points: int, *, common: bool = False) -> np.ndarray:
@@ -298,6 +299,9 @@ def _build(doc: dict[str, Any], problems: list[str]) -> SweepSpec:
         names.add(name)
         outputs.append(OutputSpec(name, o["metric"], years, region))
     percentiles = tuple(float(q) for q in doc.get("percentiles", (10, 50, 90)))
+    for name, count in Counter(percentile_name(q) for q in percentiles).items():
+        if count > 1:
+            problems.append(f"percentiles: {name} is asked for more than once")
     threshold = None
     if "threshold" in doc:
         t = doc["threshold"]
