@@ -47,6 +47,7 @@ from desktop_app.core.model import (
     SupplyLine,
     Uncertainty,
 )
+from desktop_app.core.sample import build_sample_model
 from desktop_app.core.validation import validate
 from desktop_app.storage.document import Document, read_model, write_model
 from desktop_app.storage.errors import (
@@ -892,3 +893,114 @@ def test_unstorable_values_raise_save_failed(saved: Path, model: Model) -> None:
     finally:
         assert digest(saved) == before
         assert saving_files(saved.parent) == []
+
+
+# --- files no Compute Atlas wrote, and the file system's corners (found by review) -----------
+
+def _tampered(tmp_path: Path, *statements: str) -> tuple[Path, str]:
+    """A valid sample document changed by raw SQL (as another program would), and its hash."""
+    path = tmp_path / "tampered.atlas"
+    write_model(build_sample_model(), path)
+    conn = sqlite3.connect(path)
+    with conn:
+        for statement in statements:
+            conn.execute(statement)
+    conn.close()
+    return path, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _column_name_not_utf8(conn: sqlite3.Connection) -> None:
+    """A flipped byte in a column's name (same length: the schema stays consistent)."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name='sites'").fetchone()[0]
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("UPDATE sqlite_master SET sql=CAST(? AS TEXT) WHERE name='sites'",
+                 (sql.encode().replace(b'"notes"', b'"n\xffte"', 1),))
+
+
+@pytest.mark.parametrize("tamper", [
+    _column_name_not_utf8,
+    lambda conn: conn.execute(  # JSON nested past the recursion limit
+        "UPDATE settings SET value=printf('%.*c', 200000, '[') || printf('%.*c', 200000, ']') "
+        "WHERE key='title'"),
+], ids=["column name not UTF-8", "JSON nested too deep"])
+def test_a_file_no_compute_atlas_wrote_is_damaged_not_a_crash(tmp_path: Path, tamper) -> None:
+    path = tmp_path / "tampered.atlas"
+    write_model(build_sample_model(), path)
+    conn = sqlite3.connect(path)
+    with conn:
+        tamper(conn)
+    conn.close()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(CorruptDocument, match="damaged"):
+        read_model(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+def test_text_where_a_year_belongs_is_a_validation_problem(tmp_path: Path) -> None:
+    path, _ = _tampered(tmp_path, "UPDATE settings SET value='\"2025\"' WHERE key='base_year'",
+                        "UPDATE overrides SET year_from='abc'")
+    problems = [str(p) for p in validate(read_model(path))]
+    assert any("base_year" in p for p in problems)
+    assert any("whole years" in p for p in problems), problems
+
+
+def test_a_value_that_cannot_be_saved_is_a_save_failure_and_the_file_stays(tmp_path: Path) -> None:
+    path, digest = _tampered(tmp_path, "UPDATE settings SET value=x'00ff' WHERE key='title'")
+    document = Document.open(path)
+    try:
+        with pytest.raises(SaveFailed):
+            document.save()
+    finally:
+        document.close()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize("journal", ["-wal", "-journal"])
+def test_a_journal_beside_the_document_is_refused_and_nothing_changes(tmp_path: Path,
+                                                                       journal: str) -> None:
+    """Read past its journal the file shows a half-written state; saved over, the journal
+    left beside would corrupt the new file at the next SQLite open."""
+    path = tmp_path / "doc.atlas"
+    write_model(build_sample_model(), path)
+    before = path.read_bytes()
+    (tmp_path / f"doc.atlas{journal}").write_bytes(b"\0" * 4096)
+    with pytest.raises(DocumentError, match="journal"):
+        Document.open(path)
+    assert path.read_bytes() == before
+    (tmp_path / f"doc.atlas{journal}").write_bytes(b"")  # an empty one is harmless
+    Document.open(path).close()
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links on this platform")
+def test_saving_through_a_symbolic_link_updates_the_file_it_points_to(tmp_path: Path) -> None:
+    real = tmp_path / "real" / "doc.atlas"
+    real.parent.mkdir()
+    write_model(build_sample_model(), real)
+    link = tmp_path / "doc.atlas"
+    link.symlink_to(real)
+    document = Document.open(link)
+    try:
+        with pytest.raises(DocumentLocked):  # the link and the file share one lock
+            Document.open(real)
+        document.model.settings.title = "Edited through the link"
+        document.save()
+    finally:
+        document.close()
+    assert link.is_symlink()
+    assert read_model(real).settings.title == "Edited through the link"
+
+
+def test_new_force_refuses_a_document_open_for_editing(tmp_path: Path) -> None:
+    from desktop_app.cli import main
+
+    path = tmp_path / "held.atlas"
+    write_model(build_sample_model(), path)
+    before = path.read_bytes()
+    document = Document.open(path)
+    try:
+        assert main(["new", "--force", str(path)]) == 3
+    finally:
+        document.close()
+    assert path.read_bytes() == before
+    assert main(["new", "--force", str(path)]) == 0
+    assert read_model(path).sites == []

@@ -10,7 +10,7 @@ from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.core.model import Model
 from desktop_app.core.sample import build_sample_model
 from desktop_app.core.validation import validate as validate_model
-from desktop_app.storage.document import read_model, write_model
+from desktop_app.storage.document import create_document, read_model
 from desktop_app.storage.errors import DocumentError
 
 
@@ -20,7 +20,7 @@ def new(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     model = build_sample_model() if args.sample else Model()
     try:
-        write_model(model, args.path)
+        create_document(model, args.path)
     except DocumentError as exc:
         print(f"compute-atlas: {exc}", file=sys.stderr)
         return EXIT_CANNOT_OPEN

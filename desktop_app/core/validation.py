@@ -49,8 +49,13 @@ class _Checker:
     def __init__(self, model: Model) -> None:
         self.model = model
         self.problems: list[Problem] = []
-        self.base = model.settings.base_year
-        self.horizon = model.settings.horizon_year
+        # Years are compared with these; text in the file (reported by ``_settings``) must not
+        # make every comparison fail: fall back to an open window.
+        base, horizon = model.settings.base_year, model.settings.horizon_year
+        whole = (isinstance(base, int) and isinstance(horizon, int)
+                 and not isinstance(base, bool) and not isinstance(horizon, bool))
+        self.base = base if whole else -10**9
+        self.horizon = horizon if whole else 10**9
 
     def add(self, entity: str, key: str, field: str, message: str) -> None:
         self.problems.append(Problem(entity, key, field, message))
@@ -245,11 +250,19 @@ def _scenario(c: _Checker, s: Scenario, names: set[str]) -> None:
                 and not c.base <= o.value <= c.horizon:
             c.add("scenario", s.name, where,
                   f"year {o.value:g} is outside the model's {c.base}–{c.horizon}")
+        years_whole = True
         for bound in (o.year_from, o.year_to):
-            if bound is not None and not c.base <= bound <= c.horizon:
+            if bound is None:
+                continue
+            if isinstance(bound, bool) or not isinstance(bound, int):
+                c.add("scenario", s.name, where, f"year range bounds must be whole years, "
+                      f"not {bound!r}")
+                years_whole = False
+            elif not c.base <= bound <= c.horizon:
                 c.add("scenario", s.name, where,
                       f"year {bound} is outside the model's {c.base}–{c.horizon}")
-        if o.year_from is not None and o.year_to is not None and o.year_from > o.year_to:
+        if years_whole and o.year_from is not None and o.year_to is not None \
+                and o.year_from > o.year_to:
             c.add("scenario", s.name, where, "year range ends before it starts")
     _uncertainties(c, s)
 

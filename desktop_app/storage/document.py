@@ -38,6 +38,7 @@ def read_model(path: str | os.PathLike[str]) -> Model:
     """Read a document into a new model; never writes to ``path``."""
     path = Path(path)
     _check_header(path)
+    _check_no_journal(path)
     try:
         source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as exc:
@@ -53,8 +54,27 @@ def read_model(path: str | os.PathLike[str]) -> Model:
         return _read_rows(path, source)
     except sqlite3.DatabaseError as exc:
         raise CorruptDocument(f"{path.name} is damaged and cannot be read ({exc})") from exc
+    except (UnicodeDecodeError, RecursionError, AttributeError, TypeError, ValueError,
+            KeyError) as exc:  # names or structure no Compute Atlas wrote (a flipped byte)
+        raise CorruptDocument(f"{path.name} is damaged and cannot be read "
+                              f"({type(exc).__name__}: {exc})") from exc
     finally:
         source.close()
+
+
+def _check_no_journal(path: Path) -> None:
+    """Refuse a document with an SQLite journal beside it: another program is writing it, or
+    stopped mid-write. Read as it stands, it would show a half-written state, and a journal
+    left beside the file a save puts in its place would corrupt that file when next opened."""
+    for suffix in ("-wal", "-journal"):
+        journal = path.with_name(path.name + suffix)
+        with contextlib.suppress(OSError):
+            if journal.stat().st_size > 0:
+                raise DocumentError(
+                    f"{path.name} has an SQLite journal beside it ({journal.name}): another "
+                    "program is writing it, or stopped mid-write. Close that program (or open "
+                    "the file once with it, or the sqlite3 tool, to finish or roll back the "
+                    "write), then try again")
 
 
 def _check_header(path: Path) -> None:
@@ -127,7 +147,7 @@ def write_model(model: Model, path: str | os.PathLike[str]) -> None:
             with contextlib.suppress(OSError):
                 os.chmod(temp, path.stat().st_mode & 0o7777)
         os.replace(temp, path)
-    except (OSError, sqlite3.Error, ValueError, OverflowError) as exc:
+    except (OSError, sqlite3.Error, ValueError, OverflowError, TypeError) as exc:
         _discard(temp)
         raise SaveFailed(f"could not save {path.name}: {exc}; the previous file is unchanged") \
             from exc
@@ -204,6 +224,20 @@ def _lock(path: Path) -> DocumentLock:
                             "open a copy or check the folder's permissions") from exc
 
 
+def create_document(model: Model, path: str | os.PathLike[str]) -> Path:
+    """Write ``model`` as a new document at ``path``, replacing one there — under its write
+    lock, so a document open for editing elsewhere is refused (``DocumentLocked``), not
+    overwritten. Returns the resolved path."""
+    path = Path(path).resolve()
+    held = _lock(path)
+    try:
+        remove_stale_temps(path)
+        write_model(model, path)
+    finally:
+        held.release()
+    return path
+
+
 class Document:
     """An open document: the working model, where it lives, and its write lock."""
 
@@ -215,8 +249,11 @@ class Document:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, lock: bool = True) -> Document:
-        """Open for editing; with ``lock`` a second writer gets ``DocumentLocked``."""
-        path = Path(path).absolute()
+        """Open for editing; with ``lock`` a second writer gets ``DocumentLocked``.
+
+        The path is resolved: saving through a symbolic link updates the file it points to
+        (not a copy in the link's place), and the link and the file share one lock."""
+        path = Path(path).resolve()
         if not path.is_file():
             raise DocumentMissing(f"{path} does not exist or is not a file")
         held = _lock(path) if lock else None
@@ -241,7 +278,7 @@ class Document:
 
     def save_as(self, path: str | os.PathLike[str]) -> None:
         """Write to ``path`` and make it this document's file (moving the lock)."""
-        path = Path(path).absolute()
+        path = Path(path).resolve()
         if path == self.path:
             self.save()
             return
