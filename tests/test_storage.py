@@ -1004,3 +1004,22 @@ def test_new_force_refuses_a_document_open_for_editing(tmp_path: Path) -> None:
     assert path.read_bytes() == before
     assert main(["new", "--force", str(path)]) == 0
     assert read_model(path).sites == []
+
+
+def test_a_read_only_document_is_not_saved_over(tmp_path: Path) -> None:
+    """Root may write anything; the file's own read-only bits still say "keep me"."""
+    path = tmp_path / "frozen.atlas"
+    write_model(build_sample_model(), path)
+    before = path.read_bytes()
+    path.chmod(0o444)
+    document = Document.open(path, lock=False)
+    document.model.settings.title = "Changed"
+    with pytest.raises(SaveFailed, match="read-only"):
+        document.save()
+    assert path.read_bytes() == before
+
+
+def test_an_unknown_it_capex_timing_is_a_problem(tmp_path: Path) -> None:
+    path, _ = _tampered(tmp_path, "UPDATE settings SET value='\"never\"' "
+                        "WHERE key='it_capex_timing'")
+    assert any("it_capex_timing" in str(p) for p in validate(read_model(path)))

@@ -16,6 +16,7 @@ from desktop_app.core.engine.arrays import is_time_series, targetable
 from desktop_app.core.engine.correlation import contradictory, target_matrix
 from desktop_app.core.engine.scenario import merged_uncertainties
 from desktop_app.core.model import (
+    ITCapexTiming,
     Model,
     Operation,
     PeriodKind,
@@ -135,6 +136,9 @@ def _settings(c: _Checker) -> None:
     c.number("settings", "", s, "hours_per_year", low=0, high=8784, low_open=True)
     if s.period not in tuple(PeriodKind):
         c.add("settings", "", "period", f"must be year or quarter, not {s.period!r}")
+    if s.it_capex_timing not in tuple(ITCapexTiming):
+        c.add("settings", "", "it_capex_timing",
+              f"must be {' or '.join(ITCapexTiming)}, not {s.it_capex_timing!r}")
 
 
 def _regions(c: _Checker) -> None:

@@ -138,6 +138,10 @@ def write_model(model: Model, path: str | os.PathLike[str]) -> None:
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     temp: Path | None = None
+    with contextlib.suppress(OSError):
+        if path.exists() and not path.stat().st_mode & 0o222:  # read-only to everyone
+            raise SaveFailed(f"could not save {path.name}: the file is read-only; save a copy "
+                             "under another name (Save As); the file is unchanged")
     try:
         temp = _create_temp(path, directory)
         _write_database(model, temp)
