@@ -123,3 +123,20 @@ def test_tsv_quoting_round_trips():
     grid = [["a\tb", 'say "hi"', "line\nbreak"], ["", "x", "y"]]
     assert clipboard.parse_tsv(clipboard.to_tsv(grid)) == grid
     assert clipboard.parse_tsv("a\tb\r\nc\td\r\n\r\n") == [["a", "b"], ["c", "d"]]
+
+
+def test_a_paste_that_swaps_names_is_refused_whole(qtbot, window, dialog_answers):
+    """Renames apply one after another: pasting B over A and A over B would first merge A's
+    phases into B's, then move them all to A."""
+    model = window.session.model
+    first, second = model.sites[0].name, model.sites[1].name
+    phases = {s.name: len(model.phases_of(s.name)) for s in model.sites[:2]}
+    editor = window.show_editor("site")
+    editor.view.setCurrentIndex(cell(editor, first, "name"))
+    QApplication.clipboard().setText(f"{second}\n{first}\n")
+    editor.view.setFocus()
+    qtbot.keyClick(editor.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    (_, reasons), = dialog_answers.asked("show_paste_rejected")
+    assert any("exists already" in r for r in reasons), reasons
+    assert {s.name: len(model.phases_of(s.name)) for s in model.sites[:2]} == phases
+    assert window.session.stack.count() == 0

@@ -225,3 +225,28 @@ def test_delete_acts_only_on_the_table_with_the_keyboard(qtbot, window):
     qtbot.keyClick(window.navigator.view, Qt.Key.Key_Delete)
     assert len(window.session.model.sites) == 33
     assert "Select rows" in window.statusBar().currentMessage()
+
+
+def test_renaming_onto_a_key_in_use_is_refused_and_changes_nothing(qtbot, window):
+    """A rename carries references along: onto a taken key it would merge two regions' sites
+    for good (renaming back could not split them)."""
+    regions = window.show_editor("region")
+    model = window.session.model
+    by_region = {r.code: sorted(s.name for s in model.sites if s.region == r.code)
+                 for r in model.regions}
+    before = window.session.stack.count()
+    type_into_cell(qtbot, regions, cell(regions, "CN", "code"), "US")
+    assert "exists already" in window.statusBar().currentMessage()
+    assert window.session.stack.count() == before
+    assert {r.code: sorted(s.name for s in model.sites if s.region == r.code)
+            for r in model.regions} == by_region
+
+
+def test_a_number_too_large_for_any_float_is_refused_in_place(qtbot, window):
+    window.show_row("site", window.session.model.site(SITE))
+    phases = window.editors["phase"]
+    before = window.session.stack.count()
+    type_into_cell(qtbot, phases, cell(phases, f"{SITE}/Phase 2", "capacity_mw"), "1e9999999")
+    assert "too large" in window.statusBar().currentMessage()
+    assert window.session.model.phases_of(SITE)[1].capacity_mw == 123.3
+    assert window.session.stack.count() == before

@@ -102,6 +102,25 @@ def key_field(kind: str) -> str:
     return "name" if kind == "phase" else {"region": "code"}.get(kind, "name")
 
 
+def rename_clash(model: Model, kind: str, row: Any, field: str, value: Any) -> str | None:
+    """Why setting ``field`` of ``row`` to ``value`` would rename it onto a key another row
+    holds now (None: it would not). A rename carries every reference along, so renaming onto
+    a taken key merges the two rows' references for good — and a swap done as two renames
+    does the same — hence refused, not merely reported."""
+    if kind == "settings" or field != key_field(kind) or value == getattr(row, field):
+        return None
+    if kind == "phase":
+        taken = {p.name for p in model.phases if p.site == row.site and p is not row}
+        where = f" on site {row.site!r}"
+    else:
+        taken = {key_of(r) for r in model.collection(kind) if r is not row}
+        where = ""
+    if value in taken:
+        return (f"a {kind.replace('_', ' ')} {value!r} exists already{where}; rename one row "
+                "at a time, through a name not in use")
+    return None
+
+
 def find_row(model: Model, kind: str, uid: int) -> Any:
     if kind == "settings":
         return model.settings

@@ -104,8 +104,11 @@ class Number(Unit):
             raise InputError(f"{raw!r} is not a number" + self._hint())
         # Decimal arithmetic so that what was typed lands exactly ("70 %" is 0.7, not
         # 0.7000000000000001; "$3.4M" is 3,400,000).
-        scaled = Decimal(match.group(1)) * Decimal(repr(self._factor(match.group(2), raw)))
-        value = float(scaled)
+        try:
+            scaled = Decimal(match.group(1)) * Decimal(repr(self._factor(match.group(2), raw)))
+            value = float(scaled)
+        except ArithmeticError:  # decimal.Overflow: "1e9999999"
+            raise InputError(f"{raw!r} is too large") from None
         if not math.isfinite(value):
             raise InputError(f"{raw!r} is too large")
         if value < 0 and not self.signed:

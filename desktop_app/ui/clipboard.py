@@ -264,6 +264,19 @@ def vet(session: QDocumentSession, kind: str, plan: PastePlan) -> None:
     """Add to ``plan.errors`` every validation problem the paste would introduce."""
     if plan.errors or plan.edit is None:
         return
+    pending, steps = [plan.edit], []
+    while pending:  # batches may nest
+        step = pending.pop()
+        pending += step.edits if isinstance(step, Batch) else []
+        steps.append(step)
+    for edit in steps:
+        if isinstance(edit, SetField):
+            row = edits.find_row(session.model, edit.kind, edit.uid)
+            clash = edits.rename_clash(session.model, edit.kind, row, edit.field, edit.value)
+            if clash:
+                plan.errors.append(clash)
+    if plan.errors:
+        return
     before = session.problems.as_set()
     with session.trial(plan.edit):
         problems = edits.check_rows(session.model, kind, plan.rows)

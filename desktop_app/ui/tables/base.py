@@ -181,6 +181,10 @@ class QEntityTableModel(QAbstractTableModel):
         except InputError as exc:
             self.sig_input_refused.emit(f"{column.header} not changed: {exc}")
             return False
+        clash = edits.rename_clash(self.session.model, self.kind, row, column.field, new)
+        if clash:
+            self.sig_input_refused.emit(f"{column.header} not changed: {clash}")
+            return False
         edit = self.edit_for(row, column, new)
         if edit is not None:
             self.session.push(edit, f"Edit {column.header} of {edits.key_of(row)}")
