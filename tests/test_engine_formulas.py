@@ -854,3 +854,21 @@ def test_a_document_with_supply_but_no_phases_projects_to_zero() -> None:
     assert projection.bottleneck_names() == ["none"] * 6
     result = run_monte_carlo(model, "mc", 50, seed=1)
     assert result.samples.shape[0] == 50 and not result.samples.any()
+
+
+@pytest.mark.parametrize(("base", "horizon"), [(2025, 99_999), (1, 2030), (2025, "2030")])
+def test_a_projection_window_validation_refuses_is_refused_at_once(base, horizon) -> None:
+    """A horizon of 99999 would build ~100,000 periods (minutes, gigabytes) before anyone saw
+    the validation problem; the dashboard shows the engine's refusal instead."""
+    model = Model(Settings(base_year=base, horizon_year=horizon), [Region("R")],
+                  [Accelerator("A")], [Site("S", region="R", accelerator="A")],
+                  [Phase("S", "P", capacity_mw=10.0, online_year=2026)])
+    with pytest.raises(ValueError, match="at most 40 years"):
+        project(model)
+
+
+def test_demand_growth_overrides_stop_at_the_projectable_window() -> None:
+    from desktop_app.core.drivers import overrides_for
+
+    model = Model(Settings(base_year=2025, horizon_year=4000))
+    assert len(overrides_for(model, "demand_growth", 50.0)) == 40

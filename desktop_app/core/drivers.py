@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from desktop_app.core.engine.arrays import MAX_SPAN_YEARS
 from desktop_app.core.model import Model, Operation, Override, Scenario
 
 NOTE_PREFIX = "driver:"
@@ -54,9 +55,10 @@ def overrides_for(model: Model, driver_id: str, value: float,
     if driver_id == "demand_growth":
         # Compound growth on the capacity of phases planned after the base year.
         base = model.settings.base_year
+        last = min(model.settings.horizon_year, base + MAX_SPAN_YEARS)  # beyond: not projected
         return [Override("phase:*", "capacity_mw", Operation.MULTIPLY,
                          (1 + value / 100) ** (year - base), year, year, note)
-                for year in range(base + 1, model.settings.horizon_year + 1)]
+                for year in range(base + 1, last + 1)]
     if driver_id == "online_delay":
         return [Override("phase:*", "online_year", Operation.SHIFT_YEARS, value, first, last,
                          note)]

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop_app.core import distributions
-from desktop_app.core.engine.arrays import is_time_series, targetable
+from desktop_app.core.engine.arrays import MAX_SPAN_YEARS, is_time_series, targetable
 from desktop_app.core.engine.correlation import contradictory, target_matrix
 from desktop_app.core.engine.scenario import merged_uncertainties
 from desktop_app.core.model import (
@@ -126,7 +126,7 @@ def _settings(c: _Checker) -> None:
     if isinstance(s.base_year, int) and isinstance(s.horizon_year, int):
         if not s.base_year < s.horizon_year:
             c.add("settings", "", "horizon_year", "must be after the base year")
-        elif s.horizon_year - s.base_year > 40:
+        elif s.horizon_year - s.base_year > MAX_SPAN_YEARS:
             c.add("settings", "", "horizon_year", "at most 40 years after the base year")
     c.number("settings", "", s, "discount_rate", low=-0.5, high=1)
     c.number("settings", "", s, "mc_samples", low=1, high=MAX_SAMPLES)

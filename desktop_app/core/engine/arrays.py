@@ -36,6 +36,7 @@ STATIC: dict[str, tuple[str, ...]] = {
               "lead_time_years"),
     "supply_line": (),
 }
+MAX_SPAN_YEARS = 40  # horizon − base year; validation's limit too
 SETTINGS_FIELDS = ("discount_rate", "default_facility_capex_usd_per_mw",
                    "supply_share_to_model", "hours_per_year")
 
@@ -158,6 +159,12 @@ def _rows(model: Model, selector: Selector) -> np.ndarray:
 def compile_model(model: Model) -> ModelArrays:
     """Arrays of a valid model (``validate`` first: this trusts keys and types)."""
     s = model.settings
+    whole = all(isinstance(y, int) and not isinstance(y, bool)
+                for y in (s.base_year, s.horizon_year))
+    if not whole or not 0 <= s.horizon_year - s.base_year <= MAX_SPAN_YEARS:
+        # What validation reports, refused here too: a 99999 horizon would take minutes.
+        raise ValueError(f"cannot project {s.base_year!r}–{s.horizon_year!r}: the window must "
+                         f"be whole years, at most {MAX_SPAN_YEARS} years long (see Settings)")
     periods = Periods(s.base_year, s.horizon_year, model.periods_per_year)
     count = periods.count
     tables = {

@@ -62,12 +62,14 @@ class QTornadoPanel(QPlotPanel):
         self.labels = [self._bar_label(b.name) for b in reversed(bars)]
         self.item.getAxis("left").setTicks([[(float(i), t) for i, t in enumerate(self.labels)],
                                             []])
-        if n:
-            edges = np.concatenate([sl, sh, [sb]])
+        edges = np.concatenate([sl, sh, [sb]]) if n else np.zeros(0)
+        edges = edges[np.isfinite(edges)]
+        if n and edges.size:  # values past float range (1e305 × 8,760 h) have no axis
             lo, hi = float(edges.min()), float(edges.max())
-            pad = (hi - lo) * 0.08 or abs(sb) * 0.05 or 1.0
-            self.item.setXRange(lo - pad, hi + pad, padding=0)
-            self._set_x_ticks(scales.nice_ticks(lo - pad, hi + pad))
+            pad = (hi - lo) * 0.08 or abs(float(sb)) * 0.05 or 1.0
+            if np.isfinite(lo - pad) and np.isfinite(hi + pad):
+                self.item.setXRange(lo - pad, hi + pad, padding=0)
+                self._set_x_ticks(scales.nice_ticks(lo - pad, hi + pad))
         self.item.setYRange(-0.7, max(n - 1, 0) + 0.7, padding=0)
         if not n:
             self._set_x_ticks([])
