@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -215,3 +216,23 @@ def test_preferences_live_in_the_redirected_config_folder(qtbot, window, isolate
     assert path.is_relative_to(isolated_user_dirs)
     assert path.name == "compute-atlas.ini"
     settle(qtbot, window)
+
+
+@pytest.mark.parametrize("horizon", ['"2030"', "2030.5", "null", "99999"])
+def test_a_file_whose_years_cannot_be_projected_opens_and_says_why(qtbot, window, tmp_path,
+                                                                   horizon: str):
+    """Text, fractions or a 99999 horizon: the document opens (its problems listed, the
+    dashboard saying why it cannot project) instead of raising or freezing."""
+    import sqlite3
+
+    path = tmp_path / "years.atlas"
+    write_model(build_sample_model(), path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE settings SET value=? WHERE key='horizon_year'", (horizon,))
+    conn.close()
+    window.documents.open_path(path)
+    settle(qtbot, window)
+    assert window.session.document.path == path.resolve()
+    assert any(p.field == "horizon_year" for p in window.session.problems.problems)
+    assert window.editors["site"].model.rowCount() == len(build_sample_model().sites)

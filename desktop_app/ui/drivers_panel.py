@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.drivers import DRIVERS, Driver, driver_value, overrides_for, with_driver
 from desktop_app.core.edits import Event, ModelReset, set_overrides
-from desktop_app.core.engine.arrays import MAX_SPAN_YEARS
+from desktop_app.core.engine.arrays import window_years
 from desktop_app.ui.commands import QEditCommand
 from desktop_app.ui.dashboard.controller import QDashboardController
 from desktop_app.ui.session import QDocumentSession
@@ -275,11 +275,7 @@ class QDriversPanel(QWidget):
 
     def _fill_years(self) -> None:
         s = self.session.model.settings
-        years: range = range(0)
-        if all(isinstance(y, int) and not isinstance(y, bool)
-               for y in (s.base_year, s.horizon_year)) \
-                and 0 <= s.horizon_year - s.base_year <= MAX_SPAN_YEARS:
-            years = range(s.base_year, s.horizon_year + 1)  # else Settings shows the problem
+        years = window_years(s)  # empty while Settings shows a problem with the years
         for combo, default_text in ((self.year_from, "first"), (self.year_to, "last")):
             current = combo.currentData()
             combo.blockSignals(True)

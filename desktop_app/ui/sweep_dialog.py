@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.drivers import DRIVERS, Driver
+from desktop_app.core.engine.arrays import window_years
 from desktop_app.core.engine.result import METRICS, metric
 from desktop_app.ui import actions as A
 from desktop_app.ui import dialogs, settings
@@ -208,7 +209,7 @@ class QSweepDialog(QDialog):
         years = QHBoxLayout()
         self.year_from, self.year_to = QComboBox(output), QComboBox(output)
         for combo in (self.year_from, self.year_to):
-            for y in range(s.base_year, s.horizon_year + 1):
+            for y in window_years(s):
                 combo.addItem(str(y), y)
         self.year_from.setCurrentIndex(self.year_from.findData(min(s.base_year + 2,
                                                                    s.horizon_year)))

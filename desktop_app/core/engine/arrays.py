@@ -41,6 +41,16 @@ SETTINGS_FIELDS = ("discount_rate", "default_facility_capex_usd_per_mw",
                    "supply_share_to_model", "hours_per_year")
 
 
+def window_years(settings: object) -> range:
+    """The calendar years a projection of these settings covers; empty when the settings
+    cannot be projected (text, or a window over ``MAX_SPAN_YEARS``) — validation says why."""
+    base, horizon = getattr(settings, "base_year", None), getattr(settings, "horizon_year", None)
+    if all(isinstance(y, int) and not isinstance(y, bool) for y in (base, horizon)) \
+            and 0 <= horizon - base <= MAX_SPAN_YEARS:
+        return range(base, horizon + 1)
+    return range(0)
+
+
 def targetable(entity: str) -> tuple[str, ...]:
     """Numeric fields an override or uncertainty may change on ``entity``."""
     if entity == "settings":
@@ -159,9 +169,7 @@ def _rows(model: Model, selector: Selector) -> np.ndarray:
 def compile_model(model: Model) -> ModelArrays:
     """Arrays of a valid model (``validate`` first: this trusts keys and types)."""
     s = model.settings
-    whole = all(isinstance(y, int) and not isinstance(y, bool)
-                for y in (s.base_year, s.horizon_year))
-    if not whole or not 0 <= s.horizon_year - s.base_year <= MAX_SPAN_YEARS:
+    if not window_years(s):
         # What validation reports, refused here too: a 99999 horizon would take minutes.
         raise ValueError(f"cannot project {s.base_year!r}–{s.horizon_year!r}: the window must "
                          f"be whole years, at most {MAX_SPAN_YEARS} years long (see Settings)")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.edits import Event, ModelReset
+from desktop_app.core.engine.arrays import window_years
 from desktop_app.core.engine.result import METRICS, MonteCarloResult
 from desktop_app.ui.dashboard import window_hooks
 from desktop_app.ui.dashboard.controller import Outcome, QDashboardController, TornadoOutcome
@@ -255,7 +256,7 @@ class QDashboard(QWidget):
         current = self.controller.year
         self.year.blockSignals(True)
         self.year.clear()
-        for y in range(s.base_year, s.horizon_year + 1):
+        for y in window_years(s):
             self.year.addItem(str(y), y)
         self.year.setCurrentIndex(max(0, self.year.findData(current)))
         self.year.blockSignals(False)

@@ -6,6 +6,7 @@ from typing import Any
 
 from desktop_app.core import units
 from desktop_app.core.edits import Event, RowsChanged
+from desktop_app.core.engine.arrays import window_years
 from desktop_app.core.model import SupplyLine
 from desktop_app.ui.tables.base import Column, QEntityTableModel
 
@@ -29,9 +30,7 @@ class QSupplyLineTableModel(QEntityTableModel):
             Column("ai_share", "AI share", unit("ai_share"), 70),
             Column("yield_fraction", "Yield", unit("yield_fraction"), 60),
         ]
-        years = range(settings.base_year, settings.horizon_year + 1) \
-            if _years_ok(settings.base_year, settings.horizon_year) else range(0)
-        columns += [self._year_column(year) for year in years]
+        columns += [self._year_column(year) for year in window_years(settings)]
         columns.append(Column("source", "Source", unit("source"), 260))
         return columns
 
@@ -60,6 +59,3 @@ class QSupplyLineTableModel(QEntityTableModel):
                 {"base_year", "horizon_year"} & set(event.fields):
             self.reload_columns()
 
-
-def _years_ok(base: Any, horizon: Any) -> bool:
-    return isinstance(base, int) and isinstance(horizon, int) and 0 <= horizon - base <= 60
