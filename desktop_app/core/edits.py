@@ -121,10 +121,25 @@ def rename_clash(model: Model, kind: str, row: Any, field: str, value: Any) -> s
     return None
 
 
+# While a Batch applies or reverts: kind → uid → position, so 10,000 edits of a fill do not
+# each scan 10,000 rows. Every hit is checked against the list (row still there, same uid).
+_batch_index: dict[str, dict[int, int]] | None = None
+
+
 def find_row(model: Model, kind: str, uid: int) -> Any:
     if kind == "settings":
         return model.settings
-    for row in model.collection(kind):
+    rows = model.collection(kind)
+    if _batch_index is not None:
+        positions = _batch_index.get(kind)
+        at = positions.get(uid) if positions is not None else None
+        if at is None or at >= len(rows) or rows[at].uid != uid:
+            positions = _batch_index[kind] = {r.uid: i for i, r in enumerate(rows)}
+            at = positions.get(uid)
+        if at is not None:
+            return rows[at]
+        raise KeyError(f"no {kind} with uid {uid}")
+    for row in rows:
         if row.uid == uid:
             return row
     raise KeyError(f"no {kind} with uid {uid}")
@@ -316,12 +331,25 @@ class Batch(Edit):
     edits: list[Edit]
 
     def apply(self, model: Model, events: ModelEvents) -> None:
-        for edit in self.edits:
-            edit.apply(model, events)
+        with _indexed_rows():
+            for edit in self.edits:
+                edit.apply(model, events)
 
     def revert(self, model: Model, events: ModelEvents) -> None:
-        for edit in reversed(self.edits):
-            edit.revert(model, events)
+        with _indexed_rows():
+            for edit in reversed(self.edits):
+                edit.revert(model, events)
+
+
+@contextlib.contextmanager
+def _indexed_rows() -> Iterator[None]:
+    global _batch_index
+    outer = _batch_index
+    _batch_index = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _batch_index = outer
 
 
 @dataclass

@@ -42,6 +42,7 @@ class QNavigatorModel(QAbstractItemModel):
         self._rows: dict[str, list[Any]] = {}  # each category's rows, as announced
         self._children: dict[int, list[Any]] = {}  # site uid → its phases, as announced
         self._site_rows: dict[int, int] | None = None
+        self._positions: dict[str, dict[int, int]] = {}  # kind → uid → row, while rows stand
         self._by_name: dict[str, list[Any]] | None = None
         self._snapshot()
         session.events.subscribe(self._on_event)
@@ -131,6 +132,7 @@ class QNavigatorModel(QAbstractItemModel):
         self._by_name = None
         self._children = self._grouped()
         self._site_rows = None
+        self._positions.clear()
 
     def _grouped(self) -> dict[int, list[Any]]:
         """Phases under the first site of their name (as ``Model.site`` resolves it).
@@ -181,6 +183,7 @@ class QNavigatorModel(QAbstractItemModel):
                 self._sync_phases(())  # a renamed site may gain or lose phases
             return
         self._site_rows = None
+        self._positions.clear()
         if kind == "phase":
             self._by_name = None
             self._sync_phases(())
@@ -204,6 +207,7 @@ class QNavigatorModel(QAbstractItemModel):
             self.beginInsertRows(parent, run[0], run[-1])
             rows[run[0]:run[0]] = [live[p] for p in run]
             self._site_rows = None
+            self._positions.clear()
             self.endInsertRows()
         self.dataChanged.emit(parent, parent)
 
@@ -214,6 +218,7 @@ class QNavigatorModel(QAbstractItemModel):
             self.beginRemoveRows(parent, run[0], run[-1])
             del rows[run[0]:run[-1] + 1]
             self._site_rows = None
+            self._positions.clear()
             self.endRemoveRows()
         for uid in uids:
             self._children.pop(uid, None)  # gone with their site row
@@ -221,8 +226,11 @@ class QNavigatorModel(QAbstractItemModel):
 
     def _rows_changed(self, kind: str, uids: Sequence[int]) -> None:
         parent = self.category_index(kind)
-        wanted = set(uids)
-        rows = [i for i, r in enumerate(self._rows[kind]) if r.uid in wanted]
+        positions = self._positions.get(kind)
+        if positions is None:  # one pass per change of the rows, not one per edit of a paste
+            positions = {r.uid: i for i, r in enumerate(self._rows[kind])}
+            self._positions[kind] = positions
+        rows = [positions[uid] for uid in uids if uid in positions]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0, parent),
                                   self.index(max(rows), 0, parent))

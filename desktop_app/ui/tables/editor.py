@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -219,10 +219,20 @@ class QEntityEditor(QWidget):
         if not view_rows:
             return
         selection = self.view.selectionModel()
-        selection.clearSelection()
         flags = QItemSelectionModel.SelectionFlag
-        for r in view_rows:
-            selection.select(self.model.index(r, 0), flags.Select | flags.Rows)
+        # One selection of contiguous ranges: a select() per row re-sorted the whole
+        # selection each time (5 s for 10,000 filled rows).
+        ranges = QItemSelection()
+        ordered = sorted(set(view_rows))
+        start = previous = ordered[0]
+        for r in [*ordered[1:], None]:
+            if r is not None and r == previous + 1:
+                previous = r
+                continue
+            ranges.select(self.model.index(start, 0), self.model.index(previous, 0))
+            if r is not None:
+                start = previous = r
+        selection.select(ranges, flags.ClearAndSelect | flags.Rows)
         selection.setCurrentIndex(self.model.index(view_rows[0], 0), flags.NoUpdate)
         self.view.scrollTo(self.model.index(view_rows[0], 0))
 
