@@ -216,6 +216,14 @@ def edit_stalls(app: object, window: object, heartbeat: Heartbeat) -> dict[str, 
     out["paste three rows (vetted against the model)"] = stall_of(
         app, heartbeat, [sites.paste], 0.3)
     out["add a row, delete it"] = stall_of(app, heartbeat, [sites.add_row, sites.delete_rows], 0.3)
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    whole = QItemSelection(sites.model.index(0, column),
+                           sites.model.index(sites.model.rowCount() - 1, column))
+    sites.view.selectionModel().select(whole, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    out[f"fill a column of {sites.model.rowCount():,} cells (Ctrl+Enter)"] = stall_of(
+        app, heartbeat, [lambda: sites.fill("41 %")], 0.3)
+    out["undo that fill"] = stall_of(app, heartbeat, [window.session.stack.undo], 0.3)
     return out
 
 
