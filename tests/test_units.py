@@ -56,6 +56,10 @@ def test_parses_units(kind, field, text, expected):
     ("site", "name", "  ", "cannot be empty"),
     ("site", "notes", "a\tb", "tabs"),
     ("site", "utilisation", "0.7 GW", "not a percentage"),
+    ("phase", "capacity_mw", "$5", "is money"),
+    ("phase", "capacity_mw", "5 USD", "is money"),
+    ("phase", "capacity_mw", "1,5 GW", "commas separate thousands"),
+    ("phase", "capacity_mw", "1e9999999", "too large"),
 ])
 def test_refuses_with_reason(kind, field, text, reason):
     with pytest.raises(InputError, match=reason):

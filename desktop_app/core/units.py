@@ -31,6 +31,8 @@ class InputError(ValueError):
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)(.*)$")
 _MAGNITUDES = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
 _INF = float("inf")
+# Commas only as thousands separators: "1,200" or "12,000,000.5" — "1,5" is not read as 15.
+_GROUPED = re.compile(r"^[^\d]*\d{1,3}(?:,\d{3})+(?:\.\d*)?(?!\d)")
 _NON_FINITE = {"nan", "inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"}
 
 
@@ -96,6 +98,12 @@ class Number(Unit):
             if self.optional:
                 return None
             raise InputError("a value is required" + self._hint())
+        lowered = raw.lower()
+        if not self.money and ("$" in raw or "usd" in lowered):
+            raise InputError(f"{raw!r} is money, not {self.label or 'a count'}" + self._hint())
+        if "," in raw and not _GROUPED.search(raw):
+            raise InputError(f"{raw!r}: commas separate thousands (1,200); use a point for "
+                             "decimals (1.5)")
         squashed = _squash(raw)
         if squashed.lstrip("+-") in {s.lstrip("+-") for s in _NON_FINITE}:
             raise InputError(f"{raw!r} is not a finite number")
