@@ -66,6 +66,11 @@ class RunPlan:
         return start, min(self.samples, start + self.chunk_samples)
 
 
+def general_bytes_per_sample(n_phases: int, n_periods: int) -> int:
+    """The general kernel's estimate: ~12 float32 (period × phase) arrays per sample."""
+    return n_phases * n_periods * 12 * 4
+
+
 def chunk_size(n_phases: int, n_periods: int, bytes_per_sample: int | None = None) -> int:
     """Samples per chunk: a power of two keeping a chunk's temporaries near ``CHUNK_BYTES``.
 
@@ -76,7 +81,7 @@ def chunk_size(n_phases: int, n_periods: int, bytes_per_sample: int | None = Non
     larger NumPy calls (its run 0.26 → 0.20 s).
     """
     per_sample = (bytes_per_sample if bytes_per_sample is not None
-                  else n_phases * n_periods * 12 * 4)
+                  else general_bytes_per_sample(n_phases, n_periods))
     size = max(16, min(4096, CHUNK_BYTES // max(1, per_sample)))
     return 1 << int(math.log2(size))
 
@@ -174,13 +179,20 @@ class Assembler:
         return _result(self.plan, self.samples, self.bottleneck, self.inputs)
 
 
+def uncertainties_text(uncertainties: list[Uncertainty],
+                       correlations: list[Correlation]) -> str:
+    """The uncertainties and correlations as text for an inputs hash (the overrides are in the
+    arrays that are hashed with it)."""
+    return repr([(u.name, u.selector, u.field, str(u.distribution), str(u.operation),
+                  u.per_entity) for u in uncertainties]
+                + [(c.first, c.second, c.rank_correlation) for c in correlations])
+
+
 def _result(plan: RunPlan, samples: np.ndarray, bottleneck: np.ndarray,
             inputs: dict[str, np.ndarray]) -> MonteCarloResult:
     arrays = plan.arrays
     periods = arrays.periods
-    spec = repr([(u.name, u.selector, u.field, str(u.distribution), str(u.operation),
-                  u.per_entity) for u in plan.uncertainties]
-                + [(c.first, c.second, c.rank_correlation) for c in plan.correlations])
+    spec = uncertainties_text(plan.uncertainties, plan.correlations)
     info = RunInfo(ENGINE_VERSION, input_hash(arrays, spec), plan.scenario, plan.seed,
                    plan.samples, plan.chunk_samples)
     return MonteCarloResult(

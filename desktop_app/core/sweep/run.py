@@ -43,8 +43,10 @@ from desktop_app.core.engine.montecarlo import (
     Cancelled,
     RunPlan,
     chunk_size,
+    general_bytes_per_sample,
     plan_run,
     run_chunk,
+    uncertainties_text,
 )
 from desktop_app.core.engine.project import ENGINE_VERSION, input_hash
 from desktop_app.core.engine.result import METRIC_INDEX
@@ -173,7 +175,7 @@ def sweep_chunk_size(base: ModelArrays) -> int:
     others. With supply lines no point can take the fast path."""
     n_phases, n_periods = len(base.tables["phase"].keys), base.periods.count
     inputs = derive(base)
-    general = n_phases * n_periods * 12 * 4
+    general = general_bytes_per_sample(n_phases, n_periods)
     fast = 0 if np.isfinite(inputs.supply).any() else unconstrained.bytes_per_sample(inputs)
     return chunk_size(n_phases, n_periods, max(general, fast))
 
@@ -188,9 +190,7 @@ def scenarios_text(model: Model, names: tuple[str, ...] | list[str]) -> str:
                 s.name, s.parent,
                 [(o.selector, o.field, str(o.operation), o.value, o.year_from, o.year_to)
                  for o in s.overrides],
-                [(u.name, u.selector, u.field, str(u.distribution), str(u.operation),
-                  u.per_entity) for u in s.uncertainties],
-                [(c.first, c.second, c.rank_correlation) for c in s.correlations])))
+                uncertainties_text(s.uncertainties, s.correlations))))
     return "\n".join(parts)
 
 
