@@ -177,12 +177,9 @@ def synthetic_model(n_sites: int, phases_per_site: int = 3, seed: int = 7) -> Mo
 
 
 def sample_model() -> tuple[Model, str]:
-    try:
-        from desktop_app.core.sample import build_sample_model
-    except ImportError as exc:  # being written in parallel
-        return synthetic_model(30, phases_per_site=1), (
-            f"desktop_app.core.sample not importable ({exc}); FALLBACK: synthetic 30-site model")
-    return build_sample_model(), "desktop_app.core.sample.build_sample_model()"
+    from desktop_app.core.sample_model import build_sample_model
+
+    return build_sample_model(), "desktop_app.core.sample_model.build_sample_model()"
 
 
 # --- Measuring ------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from desktop_app.core.sample import build_sample_model  # noqa: E402
+from desktop_app.core.sample_model import build_sample_model  # noqa: E402
 from desktop_app.core.sweep.answers import answers  # noqa: E402
 from desktop_app.core.sweep.run import SweepResult, open_client, run_sweep  # noqa: E402
 from desktop_app.core.sweep.spec import parse_spec  # noqa: E402

@@ -70,9 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         return _gui([])
-    from desktop_app.commands import documents, run, scenarios, sites, sweep
+    from desktop_app.commands import new_validate, run, scenarios, sites, sweep
 
-    handlers = {"new": documents.new, "validate": documents.validate, "run": run.run,
+    handlers = {"new": new_validate.new, "validate": new_validate.validate, "run": run.run,
                 "scenario": scenarios.run, "import-sites": sites.run, "sweep": sweep.run}
     try:
         return handlers[args.command](args)

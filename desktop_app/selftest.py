@@ -92,7 +92,7 @@ def _project(facts: dict[str, Any]) -> None:
     import numpy as np
 
     from desktop_app.core.engine.project import Projector
-    from desktop_app.core.sample import build_sample_model
+    from desktop_app.core.sample_model import build_sample_model
 
     model = build_sample_model()
     projector = Projector(model)

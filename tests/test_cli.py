@@ -65,7 +65,7 @@ def test_corrupted_copy_exits_3_with_one_line(sample_file: Path, tmp_path: Path,
 
 
 def test_validation_problems_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from desktop_app.core.sample import build_sample_model
+    from desktop_app.core.sample_model import build_sample_model
     from desktop_app.storage.document import write_model
 
     model = build_sample_model()

@@ -12,7 +12,7 @@ from desktop_app.core import edits
 from desktop_app.core.drivers import overrides_for, with_driver, with_driver_values
 from desktop_app.core.edits import ModelEvents, RowsChanged
 from desktop_app.core.engine.project import Projector
-from desktop_app.core.sample import build_sample_model
+from desktop_app.core.sample_model import build_sample_model
 from desktop_app.ui.dashboard import scales
 
 

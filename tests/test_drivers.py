@@ -6,7 +6,7 @@ import pytest
 
 from desktop_app.core.drivers import DRIVERS, driver_value, overrides_for, with_driver
 from desktop_app.core.engine.project import Projector
-from desktop_app.core.sample import build_sample_model
+from desktop_app.core.sample_model import build_sample_model
 from desktop_app.core.validation import validate
 
 

@@ -195,7 +195,7 @@ def test_unique_key_and_new_phase():
 def test_a_batch_looks_rows_up_right_while_rows_come_and_go() -> None:
     """Batches find rows through a uid index (a fill of 10,000 cells scanned 10,000 rows per
     edit); inserts and removals inside the batch must not make it edit the wrong row."""
-    from desktop_app.core.sample import build_sample_model
+    from desktop_app.core.sample_model import build_sample_model
 
     model = build_sample_model()
     original = copy.deepcopy(model)

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from desktop_app.core.model import Operation, SupplyKind
-from desktop_app.core.sample import build_sample_model, calibration_table
+from desktop_app.core.sample_model import build_sample_model, calibration_table
 from desktop_app.core.selectors import parse_selector, resolve
 from desktop_app.core.validation import validate
 

@@ -7,7 +7,7 @@ import pytest
 
 from desktop_app.core.engine.montecarlo import run_monte_carlo
 from desktop_app.core.engine.project import Projector
-from desktop_app.core.sample import build_sample_model
+from desktop_app.core.sample_model import build_sample_model
 
 PACKAGING = "Packaging constrained to 2027"
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from desktop_app.cli import main
 from desktop_app.core.engine.project import project
-from desktop_app.core.sample import build_sample_model
+from desktop_app.core.sample_model import build_sample_model
 from desktop_app.core.scenario_diff import diff_scenarios, output_deltas
 from desktop_app.core.scenario_files import (
     ScenarioFileError,

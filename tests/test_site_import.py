@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop_app.cli import main
-from desktop_app.core.sample import build_sample_model
+from desktop_app.core.sample_model import build_sample_model
 from desktop_app.core.site_import import (
     SiteImportError,
     apply,

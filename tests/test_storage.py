@@ -47,7 +47,7 @@ from desktop_app.core.model import (
     SupplyLine,
     Uncertainty,
 )
-from desktop_app.core.sample import build_sample_model
+from desktop_app.core.sample_model import build_sample_model
 from desktop_app.core.validation import validate
 from desktop_app.storage.document import Document, read_model, write_model
 from desktop_app.storage.errors import (
@@ -272,7 +272,7 @@ def test_invalid_model_saves_and_reopens_unchanged(tmp_path: Path) -> None:
 
 
 def test_sample_model_round_trips(tmp_path: Path) -> None:
-    from desktop_app.core.sample import build_sample_model
+    from desktop_app.core.sample_model import build_sample_model
 
     model = build_sample_model()
     write_model(model, tmp_path / "sample.atlas")

@@ -25,7 +25,7 @@ from desktop_app.commands import sweep as sweep_command
 from desktop_app.core.drivers import DRIVERS
 from desktop_app.core.engine.montecarlo import Cancelled, run_monte_carlo
 from desktop_app.core.engine.sensitivity import output_value
-from desktop_app.core.sample import build_sample_model
+from desktop_app.core.sample_model import build_sample_model
 from desktop_app.core.sweep import run as sweep_run
 from desktop_app.core.sweep.answers import Factors, answers, feature_scores_of, prim
 from desktop_app.core.sweep.io import write_sweep_results

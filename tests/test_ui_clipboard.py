@@ -6,7 +6,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 from ui_support import cell, settle
 
-from desktop_app.ui import clipboard
+from desktop_app.ui.tables import clipboard
 
 pytest_plugins = ["ui_fixtures"]
 

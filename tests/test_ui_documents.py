@@ -11,9 +11,10 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow
 from ui_support import cell, make_window, settle, type_into_cell
 
-from desktop_app.core.sample import build_sample_model
+from desktop_app.core.sample_model import build_sample_model
 from desktop_app.storage.document import write_model
-from desktop_app.ui import documents, settings
+from desktop_app.ui import document_controller as documents
+from desktop_app.ui import settings
 
 pytest_plugins = ["ui_fixtures"]
 SITE = "Stargate Abilene"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from ui_support import cell, make_window, type_into_cell
 
-from desktop_app.core.sample import build_sample_model
+from desktop_app.core.sample_model import build_sample_model
 from desktop_app.storage.document import read_model, write_model
 from desktop_app.ui import autosave
 

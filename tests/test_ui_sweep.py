@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from desktop_app.core.sweep.answers import answers
 from desktop_app.core.sweep.run import run_sweep
 from desktop_app.core.sweep.spec import parse_spec
-from desktop_app.ui.sweep_dialog import FILE_SWEEP, QSweepDialog
+from desktop_app.ui.sweep.dialog import FILE_SWEEP, QSweepDialog
 
 pytest_plugins = ["ui_fixtures"]
 

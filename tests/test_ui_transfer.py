@@ -19,7 +19,7 @@ from desktop_app.core.edits import RemoveRows, SetField
 from desktop_app.core.engine.montecarlo import run_monte_carlo
 from desktop_app.core.engine.project import Projector
 from desktop_app.core.results_io import scenario_inputs
-from desktop_app.ui import file_transfer as T
+from desktop_app.ui.transfer import file_transfer as T
 
 pytest_plugins = ["ui_fixtures"]
 LEFT = Qt.MouseButton.LeftButton

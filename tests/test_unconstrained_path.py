@@ -73,7 +73,7 @@ def test_fast_path_equals_general_kernel_with_inputs_drawn_per_sample(model, shi
 
 
 def test_general_kernel_is_used_when_supply_or_caps_constrain() -> None:
-    from desktop_app.core.sample import build_sample_model
+    from desktop_app.core.sample_model import build_sample_model
 
     inputs = kernel.derive(compile_model(build_sample_model()))
     assert not unconstrained.applies(inputs)
@@ -225,7 +225,7 @@ def test_a_chunk_stays_within_a_few_times_its_memory_target(shape: str) -> None:
     from reference_model import reference_atlas_model
 
     from desktop_app.core.engine.montecarlo import CHUNK_BYTES, plan_run, run_chunk
-    from desktop_app.core.sample import build_sample_model
+    from desktop_app.core.sample_model import build_sample_model
 
     if shape == "reference":
         model, scenario = reference_atlas_model(), "Reference"

@@ -12,8 +12,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.ui.app import create_application
-from desktop_app.ui.delegates import QCellLineEdit
 from desktop_app.ui.main_window import QAtlasMainWindow
+from desktop_app.ui.tables.delegates import QCellLineEdit
 
 NO_AUTOSAVE = 3_600_000
 

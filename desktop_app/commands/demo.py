@@ -6,7 +6,7 @@ from desktop_app.commands.run import print_summary
 from desktop_app.core.engine.montecarlo import run_monte_carlo
 from desktop_app.core.engine.project import Projector
 from desktop_app.core.results_io import ScenarioRun
-from desktop_app.core.sample import build_sample_model
+from desktop_app.core.sample_model import build_sample_model
 
 
 def headless_demo() -> int:

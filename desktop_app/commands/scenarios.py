@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from desktop_app.commands.documents import open_or_report
+from desktop_app.commands.new_validate import open_or_report
 from desktop_app.core.model import Model, Scenario
 from desktop_app.core.scenario_diff import diff_scenarios, output_deltas
 from desktop_app.core.scenario_files import (

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from desktop_app.commands.documents import open_or_report, output_problem
+from desktop_app.commands.new_validate import open_or_report, output_problem
 from desktop_app.commands.progress import ProgressBar
 from desktop_app.core.engine.montecarlo import Cancelled
 from desktop_app.core.sweep.answers import Answers, answers

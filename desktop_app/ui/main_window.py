@@ -26,15 +26,15 @@ from desktop_app.ui import dialogs, settings
 from desktop_app.ui.autosave import QAutosaver
 from desktop_app.ui.background import QBackground
 from desktop_app.ui.dashboard import QDashboard
-from desktop_app.ui.documents import QDocumentController
-from desktop_app.ui.file_transfer import install_file_transfer
+from desktop_app.ui.document_controller import QDocumentController
 from desktop_app.ui.icons import icon
 from desktop_app.ui.issues_panel import QIssuesPanel
 from desktop_app.ui.navigator import QNavigator
 from desktop_app.ui.session import QDocumentSession
-from desktop_app.ui.sweep_dialog import install_sweep
+from desktop_app.ui.sweep.dialog import install_sweep
 from desktop_app.ui.tables.editor import QEntityEditor
 from desktop_app.ui.tables.registry import EDITORS, make_editor
+from desktop_app.ui.transfer.file_transfer import install_file_transfer
 
 STATUS_MS = 6000
 EDITOR_TABS = ("site", "region", "accelerator", "supply_line", "scenario", "settings")

@@ -17,8 +17,8 @@ from PySide6.QtGui import QUndoStack
 from desktop_app.core.edits import Edit, Event, ModelEvents, ModelReset
 from desktop_app.core.model import Model
 from desktop_app.storage.document import Document
-from desktop_app.ui.commands import QEditCommand
 from desktop_app.ui.problems import ProblemIndex, QProblemChecker
+from desktop_app.ui.undo import QEditCommand
 
 
 class QDocumentSession(QObject):

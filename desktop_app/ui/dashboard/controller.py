@@ -81,7 +81,7 @@ class TornadoOutcome:
     error: str = ""
 
 
-class Engine:
+class ProjectionCache:
     """The projector of one compiled model and its projections by input hash."""
 
     def __init__(self, model: Model) -> None:
@@ -143,7 +143,7 @@ class QDashboardController(QObject):
     def __init__(self, session: QDocumentSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.engine = Engine(session.model)
+        self.projections = ProjectionCache(session.model)
         self.metric = "total_spend_usd"
         self.region: str | None = None
         self._year: int | None = None
@@ -297,7 +297,7 @@ class QDashboardController(QObject):
         self._dirty = False
         self._last_run = time.perf_counter()
         request = self._capture()
-        engine = self.engine
+        engine = self.projections
         if self.inline():
             self._publish(engine.run(request))
             return
@@ -334,7 +334,7 @@ class QDashboardController(QObject):
         request = TornadoRequest(self._serial, self.session.generation, self.session.model,
                                  self.model_view(), self.scenario, self.metric, self.year,
                                  self.region)
-        engine = self.engine
+        engine = self.projections
         self._tornado_running = True
 
         def done(outcome: TornadoOutcome | None, error: BaseException | None) -> None:
@@ -371,7 +371,7 @@ class QDashboardController(QObject):
     def _on_event(self, event: Event) -> None:
         kind = getattr(event, "kind", None)
         if isinstance(event, ModelReset) or kind != "scenario":
-            self.engine = Engine(self.session.model)  # rows changed: compile again
+            self.projections = ProjectionCache(self.session.model)  # rows changed: compile again
         if isinstance(event, ModelReset):
             self._reset_choices()
             self.sig_scenario_changed.emit()

@@ -31,11 +31,11 @@ from desktop_app.core.engine.arrays import window_years
 from desktop_app.core.engine.result import METRICS, MonteCarloResult
 from desktop_app.ui.dashboard import window_hooks
 from desktop_app.ui.dashboard.controller import Outcome, QDashboardController, TornadoOutcome
+from desktop_app.ui.dashboard.drivers_panel import QDriversPanel
+from desktop_app.ui.dashboard.monte_carlo import QMonteCarloController
 from desktop_app.ui.dashboard.scales import money
-from desktop_app.ui.drivers_panel import QDriversPanel
-from desktop_app.ui.monte_carlo import QMonteCarloController
-from desktop_app.ui.scenario_diff_view import QScenarioDiffView
-from desktop_app.ui.scenario_manager import QScenarioManager
+from desktop_app.ui.dashboard.scenario_diff_view import QScenarioDiffView
+from desktop_app.ui.dashboard.scenario_manager import QScenarioManager
 from desktop_app.ui.session import QDocumentSession
 
 PANELS = window_hooks.PANELS

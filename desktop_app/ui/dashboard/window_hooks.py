@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from desktop_app.ui import dialogs, settings
-from desktop_app.ui.monte_carlo import QMonteCarloController
+from desktop_app.ui.dashboard.monte_carlo import QMonteCarloController
 
 if TYPE_CHECKING:
     from desktop_app.ui.dashboard.view import QDashboard

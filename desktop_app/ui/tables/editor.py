@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core import edits
-from desktop_app.ui import clipboard, dialogs
-from desktop_app.ui.delegates import QUnitDelegate
+from desktop_app.ui import dialogs
 from desktop_app.ui.icons import icon
+from desktop_app.ui.tables import clipboard
+from desktop_app.ui.tables.delegates import QUnitDelegate
 
 FILTER_DELAY_MS = 150
 

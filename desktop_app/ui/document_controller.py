@@ -27,7 +27,7 @@ WORKER_BYTES = 1_000_000  # files above ~1 MB (~1,500 sites) are read off the GU
 
 
 def sample_model() -> Model:
-    from desktop_app.core.sample import build_sample_model  # imported when first needed
+    from desktop_app.core.sample_model import build_sample_model  # imported when first needed
 
     return build_sample_model()
 

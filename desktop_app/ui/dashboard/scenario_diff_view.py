@@ -135,7 +135,7 @@ class QScenarioDiffView(QWidget):
             self.changes.resizeColumnToContents(column)
         try:
             deltas = output_deltas(model, a.name, b.name, self.controller.year,
-                                   projector=self.controller.engine.projector)
+                                   projector=self.controller.projections.projector)
         except Exception as exc:  # an invalid model: say so, keep the diff
             self.summary.setText(self.summary.text() + f" — outputs unavailable: {exc}")
             return

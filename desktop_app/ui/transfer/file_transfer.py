@@ -28,8 +28,8 @@ from desktop_app.ui import dialogs, settings
 if TYPE_CHECKING:
     from desktop_app.core.site_import import SitePreview
     from desktop_app.ui.main_window import QAtlasMainWindow
-    from desktop_app.ui.results_export import QResultsExporter
-    from desktop_app.ui.scenario_import_dialog import QScenarioImportDialog
+    from desktop_app.ui.transfer.results_export import QResultsExporter
+    from desktop_app.ui.transfer.scenario_import_dialog import QScenarioImportDialog
 
 FILE_IMPORT_SCENARIO = "file.import_scenario"
 FILE_IMPORT_SITES = "file.import_sites"
@@ -63,7 +63,7 @@ class QFileTransfer(QObject):
     # --- scenario files -------------------------------------------------------------------
     def import_scenario(self) -> None:
         from desktop_app.core.scenario_files import ScenarioFileError, read_scenario_file
-        from desktop_app.ui.scenario_import_dialog import QScenarioImportDialog
+        from desktop_app.ui.transfer.scenario_import_dialog import QScenarioImportDialog
 
         if not self._ready():
             return
@@ -128,7 +128,7 @@ class QFileTransfer(QObject):
     # --- sites ----------------------------------------------------------------------------
     def import_sites(self) -> None:
         from desktop_app.core.site_import import SiteImportError, read_csv_text
-        from desktop_app.ui.site_import_dialog import QSiteImportDialog
+        from desktop_app.ui.transfer.site_import_dialog import QSiteImportDialog
 
         if not self._ready():
             return
@@ -167,7 +167,7 @@ class QFileTransfer(QObject):
     def results(self) -> QResultsExporter:
         """The results exporter (made on first use)."""
         if self._results is None:
-            from desktop_app.ui.results_export import QResultsExporter
+            from desktop_app.ui.transfer.results_export import QResultsExporter
 
             self._results = QResultsExporter(self._window, self._session,
                                              self.current_scenario, self._start_directory)

@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 from desktop_app.core.drivers import DRIVERS, Driver, driver_value, overrides_for, with_driver
 from desktop_app.core.edits import Event, ModelReset, set_overrides
 from desktop_app.core.engine.arrays import window_years
-from desktop_app.ui.commands import QEditCommand
 from desktop_app.ui.dashboard.controller import QDashboardController
 from desktop_app.ui.session import QDocumentSession
+from desktop_app.ui.undo import QEditCommand
 
 MERGE_ID = 0x44525652  # "DRVR": consecutive keyboard steps of one lever merge
 AS_ENTERED = "as entered"

@@ -180,7 +180,7 @@ class QMonteCarloController(QObject):
         run = _Run(self._next_id, self.key(), int(settings.mc_samples), int(settings.mc_seed),
                    threading.Event(), time.perf_counter())
         self._run = run
-        base = self._dashboard.engine.projector
+        base = self._dashboard.projections.projector
         choice = (self._dashboard.metric, self._dashboard.year, self._dashboard.region)
 
         def work() -> tuple[MonteCarloResult, Summary]:

@@ -16,7 +16,7 @@ to roughly 12–15M a year: a share of about 0.18–0.22. Calibration (determini
 is tight but served (packaging ~1.17× demand in 2026); "Packaging constrained to 2027" (CoWoS-class
 output × 0.75 in 2025–27) makes packaging bind in 2026–27 (~12 % short in 2026, backlog cleared in
 2028); "Supply glut" (every line × 1.5) never binds. ``calibration_table`` reproduces the engine's
-arithmetic by hand: ``python -m desktop_app.core.sample``.
+arithmetic by hand: ``python -m desktop_app.core.sample_model``.
 
 Known simplifications: the engine sums supply lines of a kind regardless of node or vendor, so the
 illustrative Chinese sites (Ascend 910C) draw on the same TSMC/HBM lines as everyone else.

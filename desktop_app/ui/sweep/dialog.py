@@ -50,7 +50,7 @@ from desktop_app.ui import actions as A
 from desktop_app.ui import dialogs, settings
 from desktop_app.ui.background import QBackground
 from desktop_app.ui.dashboard.base import MUTED
-from desktop_app.ui.sweep_results import QSweepResults
+from desktop_app.ui.sweep.results import QSweepResults
 
 if TYPE_CHECKING:
     from desktop_app.core.sweep.answers import Answers
