@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from desktop_app.core import units
+from desktop_app.core import fields
 from desktop_app.core.model import SiteStatus, SupplyKind
 from desktop_app.core.units import InputError
 
@@ -36,7 +36,7 @@ from desktop_app.core.units import InputError
     ("accelerator", "power_kw", "1300 W", 1.3),
 ])
 def test_parses_units(kind, field, text, expected):
-    value = units.parse(kind, field, text)
+    value = fields.parse(kind, field, text)
     if isinstance(expected, float):
         assert math.isclose(value, expected)
     else:
@@ -63,7 +63,7 @@ def test_parses_units(kind, field, text, expected):
 ])
 def test_refuses_with_reason(kind, field, text, reason):
     with pytest.raises(InputError, match=reason):
-        units.parse(kind, field, text)
+        fields.parse(kind, field, text)
 
 
 @pytest.mark.parametrize(("kind", "field", "value", "shown"), [
@@ -78,7 +78,7 @@ def test_refuses_with_reason(kind, field, text, reason):
     ("site", "status", SiteStatus.UNDER_CONSTRUCTION, "Under construction"),
 ])
 def test_display(kind, field, value, shown):
-    assert units.unit_of(kind, field).display(value) == shown
+    assert fields.unit_of(kind, field).display(value) == shown
 
 
 @pytest.mark.parametrize(("kind", "field", "value"), [
@@ -89,12 +89,12 @@ def test_display(kind, field, value, shown):
     ("phase", "facility_capex_usd_per_mw", 11_734_567.5),
 ])
 def test_edit_text_round_trips(kind, field, value):
-    unit = units.unit_of(kind, field)
+    unit = fields.unit_of(kind, field)
     back = unit.parse(unit.edit_text(value))
     assert back == value or math.isclose(back, value, rel_tol=1e-12)
 
 
 def test_sort_key_orders_mixed_values():
-    unit = units.unit_of("site", "pue")
+    unit = fields.unit_of("site", "pue")
     values = [1.3, None, "oops", 1.1]
     assert sorted(values, key=unit.sort_key) == [1.1, 1.3, "oops", None]

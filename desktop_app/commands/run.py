@@ -14,6 +14,7 @@ from desktop_app.core.engine.montecarlo import run_monte_carlo
 from desktop_app.core.engine.project import Projector
 from desktop_app.core.engine.result import MonteCarloResult
 from desktop_app.core.engine.sensitivity import output_value
+from desktop_app.core.fields import MAX_SAMPLES, MAX_SEED
 from desktop_app.core.model import Model, PeriodKind
 from desktop_app.core.results_io import (
     RESULT_SUFFIXES,
@@ -21,7 +22,7 @@ from desktop_app.core.results_io import (
     scenario_inputs,
     write_results,
 )
-from desktop_app.core.validation import MAX_SAMPLES, MAX_SEED, validate
+from desktop_app.core.validation import validate
 
 SUMMARY = (("total_spend_usd", "Total compute spend", 1e9, "USD B"),
            ("online_mw", "Online capacity, end of year", 1e3, "GW"),

@@ -9,43 +9,25 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_app.core import fields as field_table
+from desktop_app.core.fields import CSV_FIELDS, Field
 from desktop_app.core.model import Model, Phase, Site
-from desktop_app.core.units import InputError, parse
+from desktop_app.core.units import InputError
 from desktop_app.core.validation import validate
 
 MAX_BYTES = 20 * 2**20
 MAX_ROWS = 200_000
-SITE_FIELDS = ("name", "operator", "region", "status", "accelerator", "pue", "utilisation",
-               "completion_probability", "accelerators_per_mw", "source", "notes")
-PHASE_FIELDS = ("phase", "capacity_mw", "online_year", "online_quarter",
-                "facility_capex_usd_per_mw", "lead_time_years", "phase_source")
+# Import targets: one CSV row is one phase, so the target names are the site's fields and the
+# phase's, renamed where they would clash (the phase's name is "phase", its source
+# "phase_source"). Which fields, their header words and labels: ``core.fields``.
+SITE_FIELDS = tuple(f.csv for f in CSV_FIELDS if f.entity == "site")
+PHASE_FIELDS = tuple(f.csv for f in CSV_FIELDS if f.entity == "phase")
 TARGETS = SITE_FIELDS + PHASE_FIELDS
-REQUIRED = ("name", "region", "accelerator", "capacity_mw", "online_year")
-
+REQUIRED = tuple(f.csv for f in CSV_FIELDS if f.required_in_csv)
+FIELD_OF: dict[str, Field] = {f.csv: f for f in CSV_FIELDS}
 # Header words that mean each target (compared after lower-casing and dropping punctuation).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("site", "site name", "name", "project", "data center", "datacenter", "campus"),
-    "operator": ("operator", "owner", "company", "developer"),
-    "region": ("region", "region code", "country", "market"),
-    "status": ("status", "stage"),
-    "accelerator": ("accelerator", "gpu", "chip", "accelerator type", "hardware"),
-    "pue": ("pue",),
-    "utilisation": ("utilisation", "utilization", "util", "load factor"),
-    "completion_probability": ("probability", "completion probability", "likelihood",
-                               "confidence"),
-    "accelerators_per_mw": ("accelerators per mw", "gpus per mw", "chips per mw"),
-    "source": ("source", "site source", "reference"),
-    "notes": ("notes", "note", "comment", "comments"),
-    "phase": ("phase", "phase name", "stage name", "tranche"),
-    "capacity_mw": ("capacity", "capacity mw", "it capacity", "it mw", "mw", "power",
-                    "it load", "capacity it"),
-    "online_year": ("online", "online year", "year", "cod", "commissioning year", "go live"),
-    "online_quarter": ("quarter", "online quarter", "q"),
-    "facility_capex_usd_per_mw": ("capex per mw", "facility capex", "capex usd per mw",
-                                  "facility capex per mw"),
-    "lead_time_years": ("lead time", "lead time years", "construction time", "build time"),
-    "phase_source": ("phase source",),
-}
+SYNONYMS: dict[str, tuple[str, ...]] = {f.csv: f.synonyms for f in CSV_FIELDS}
+LABELS: dict[str, str] = {f.csv: f.csv_label for f in CSV_FIELDS}
 
 
 class SiteImportError(ValueError):
@@ -200,10 +182,8 @@ def _rows(model: Model, reader: csv.reader, headers: list[str], mapping: dict[st
                 if target in REQUIRED:
                     problems.append((header, "is empty; this column is required"))
                 continue  # blank optional cell: the model's default
-            kind, name = ("site", target) if target in SITE_FIELDS else (
-                "phase", {"phase": "name", "phase_source": "source"}.get(target, target))
             try:
-                values[target] = parse(kind, name, text)
+                values[target] = FIELD_OF[target].unit.parse(text)
             except InputError as exc:
                 problems.append((header, str(exc)))
         site_name = str(values.get("name") or "")
@@ -225,9 +205,9 @@ def _rows(model: Model, reader: csv.reader, headers: list[str], mapping: dict[st
                     row.problems.append((column_of[f], f"differs from this site's first row "
                                          f"({getattr(site, f)!r})"))
         phase = {"site": site_name, "name": phase_name}
-        for target in PHASE_FIELDS[1:]:
-            if target in values and values[target] not in ("", None):
-                phase["source" if target == "phase_source" else target] = values[target]
+        for target in PHASE_FIELDS:
+            if target != "phase" and target in values and values[target] not in ("", None):
+                phase[FIELD_OF[target].name] = values[target]
         result.phases.append(Phase(**phase))
     existing = {s.name for s in model.sites}
     for row in result.rows:
@@ -252,9 +232,9 @@ def _check_against_model(model: Model, result: SitePreview) -> None:
         row = (line_of_site.get(problem.key) if problem.entity == "site"
                else line_of_phase.get(problem.key) if problem.entity == "phase" else None)
         if row is not None:
-            column = next((h for h, t in result.mapping.items()
-                           if t == problem.field or (t == "phase" and problem.field == "name")),
-                          problem.field)
+            target = field_table.field(problem.entity, problem.field)
+            wanted = target.csv if target is not None and target.csv else problem.field
+            column = next((h for h, t in result.mapping.items() if t == wanted), problem.field)
             row.problems.append((column, problem.message))
 
 

@@ -8,7 +8,7 @@ year past the horizon, a region that does not exist) is whole-model validation
 (``core.validation``): such values are accepted and the issues panel explains them.
 
 Display text is for reading (rounded, thousands separators); ``edit_text`` is lossless, so the
-editor and the clipboard round-trip exactly.
+editor and the clipboard round-trip exactly. Which field has which unit is ``core.fields``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from desktop_app.core.model import ITCapexTiming, PeriodKind, SiteStatus, SupplyKind
+from desktop_app.core.model import SiteStatus
 
 
 class InputError(ValueError):
@@ -344,81 +344,3 @@ HOURS = Number("h", {"hours": 1})
 WHOLE = Number("", integer=True, magnitudes=True)
 KEY = Text(required=True)
 TEXT = Text()
-
-FIELD_UNITS: dict[tuple[str, str], Unit] = {
-    ("region", "code"): KEY,
-    ("region", "name"): TEXT,
-    ("region", "electricity_price_usd_per_mwh"): USD_PER_MWH,
-    ("region", "electricity_price_change_per_year"): CHANGE,
-    ("region", "grid_carbon_kg_per_mwh"): CARBON,
-    ("region", "default_pue"): PUE,
-    ("region", "facility_cost_multiplier"): MULTIPLIER,
-    ("region", "supply_cap_units_per_year"): COUNT_OPTIONAL,
-    ("region", "allocation_priority"): PRIORITY,
-    ("region", "source"): TEXT,
-    ("accelerator", "name"): KEY,
-    ("accelerator", "vendor"): TEXT,
-    ("accelerator", "first_year"): YEAR,
-    ("accelerator", "unit_price_usd"): USD,
-    ("accelerator", "price_change_per_year"): CHANGE,
-    ("accelerator", "power_kw"): KW,
-    ("accelerator", "pflops_dense"): PFLOPS,
-    ("accelerator", "hbm_gb"): GB,
-    ("accelerator", "units_per_packaging_wafer"): Number("per wafer"),
-    ("accelerator", "units_per_logic_wafer"): Number("per wafer"),
-    ("accelerator", "service_life_years"): YEARS,
-    ("accelerator", "source"): TEXT,
-    ("site", "name"): KEY,
-    ("site", "operator"): TEXT,
-    ("site", "region"): Reference(target="region"),
-    ("site", "status"): Choice(enum=SiteStatus),
-    ("site", "accelerator"): Reference(target="accelerator"),
-    ("site", "pue"): PUE_OPTIONAL,
-    ("site", "utilisation"): SHARE,
-    ("site", "completion_probability"): SHARE,
-    ("site", "accelerators_per_mw"): PER_MW,
-    ("site", "source"): TEXT,
-    ("site", "notes"): TEXT,
-    ("phase", "site"): Reference(target="site"),
-    ("phase", "name"): KEY,
-    ("phase", "capacity_mw"): MW,
-    ("phase", "online_year"): YEAR,
-    ("phase", "online_quarter"): Quarter(),
-    ("phase", "facility_capex_usd_per_mw"): USD_PER_MW,
-    ("phase", "lead_time_years"): YEARS,
-    ("phase", "source"): TEXT,
-    ("supply_line", "name"): KEY,
-    ("supply_line", "owner"): TEXT,
-    ("supply_line", "region"): Reference(target="region", optional=True),
-    ("supply_line", "kind"): Choice(enum=SupplyKind),
-    ("supply_line", "capacity_by_year"): COUNT_OPTIONAL,  # one year's capacity per column
-    ("supply_line", "ai_share"): SHARE,
-    ("supply_line", "yield_fraction"): SHARE,
-    ("supply_line", "source"): TEXT,
-    ("scenario", "name"): KEY,
-    ("scenario", "description"): TEXT,
-    ("scenario", "parent"): Reference(target="scenario", optional=True, none_is_blank=True),
-    ("settings", "title"): TEXT,
-    ("settings", "base_year"): YEAR,
-    ("settings", "horizon_year"): YEAR,
-    ("settings", "period"): Choice(enum=PeriodKind),
-    ("settings", "currency_year"): YEAR,
-    ("settings", "discount_rate"): RATE,
-    ("settings", "mc_samples"): WHOLE,
-    ("settings", "mc_seed"): Number("", integer=True, grouping=False),
-    ("settings", "default_facility_capex_usd_per_mw"): Number("USD/MW", money=True),
-    ("settings", "supply_share_to_model"): SHARE,
-    ("settings", "it_capex_timing"): Choice(enum=ITCapexTiming),
-    ("settings", "replace_retired_accelerators"): YesNo(),
-    ("settings", "hours_per_year"): HOURS,
-}
-
-
-def unit_of(kind: str, field_name: str) -> Unit:
-    """The unit of an entity's field; unknown fields read as plain text (never a crash)."""
-    return FIELD_UNITS.get((kind, field_name), TEXT)
-
-
-def parse(kind: str, field_name: str, text: str) -> Any:
-    """Parse ``text`` for a field, raising ``InputError`` with the reason when it is refused."""
-    return unit_of(kind, field_name).parse(text)

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop_app.core import distributions
+from desktop_app.core import fields as field_table
 from desktop_app.core.engine.arrays import MAX_SPAN_YEARS, is_time_series, targetable
 from desktop_app.core.engine.correlation import contradictory, target_matrix
 from desktop_app.core.engine.scenario import merged_uncertainties
+from desktop_app.core.fields import FIXED_UNDER_UNCERTAINTY, SHIFTABLE, WHOLE_NUMBER_FIELDS
 from desktop_app.core.model import (
     ITCapexTiming,
     Model,
@@ -25,13 +27,7 @@ from desktop_app.core.model import (
     SupplyKind,
 )
 from desktop_app.core.selectors import SelectorError, parse_selector, resolve
-
-MAX_SAMPLES = 10_000_000  # Monte Carlo samples a document (or a run) may ask for
-MAX_SEED = 2**63 - 1  # seeds stay exact in results files (JSON numbers, spreadsheet cells)
-WHOLE_NUMBER_FIELDS = {"online_year", "online_quarter", "first_year", "allocation_priority"}
-FIXED_UNDER_UNCERTAINTY = {"service_life_years", "allocation_priority", "first_year",
-                           "online_quarter"}
-SHIFTABLE = {("phase", "online_year")}
+from desktop_app.core.units import Reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +53,7 @@ class _Checker:
                  and not isinstance(base, bool) and not isinstance(horizon, bool))
         self.base = base if whole else -10**9
         self.horizon = horizon if whole else 10**9
+        self._keys: dict[str, set[str]] = {}
 
     def add(self, entity: str, key: str, field: str, message: str) -> None:
         self.problems.append(Problem(entity, key, field, message))
@@ -97,6 +94,34 @@ class _Checker:
             self.add(entity, key, name,
                      f"year {value} is outside the model's {self.base}–{self.horizon}")
 
+    def bounds(self, entity: str, key: str, row: object) -> None:
+        """The bounds the field table gives each of ``entity``'s fields, checked on ``row``."""
+        for f in field_table.of(entity):
+            if f.check == "number":
+                self.number(entity, key, row, f.name, low=f.low, high=f.high,
+                            low_open=f.low_open, optional=f.optional, what=f.says)
+            elif f.check == "share":
+                self.share(entity, key, row, f.name)
+            elif f.check == "year":
+                self.year(entity, key, row, f.name)
+
+    def references(self, entity: str, key: str, row: object) -> None:
+        """Required references (a site's region and accelerator, a phase's site) must exist."""
+        for f in field_table.of(entity):
+            unit = f.unit
+            if isinstance(unit, Reference) and not unit.optional:
+                value = getattr(row, f.name)
+                if value not in self.keys(unit.target):
+                    self.add(entity, key, f.name,
+                             f"{unit.target.replace('_', ' ')} {value!r} does not exist")
+
+    def keys(self, entity: str) -> set[str]:
+        found = self._keys.get(entity)
+        if found is None:
+            found = self._keys[entity] = {getattr(r, r.KEY)
+                                          for r in self.model.collection(entity)}
+        return found
+
     def duplicates(self, entity: str, keys: Iterable[str], field: str) -> None:
         for key, count in Counter(keys).items():
             if count > 1:
@@ -120,20 +145,16 @@ def validate(model: Model) -> list[Problem]:
 
 def _settings(c: _Checker) -> None:
     s = c.model.settings
-    for name in ("base_year", "horizon_year", "currency_year", "mc_samples", "mc_seed"):
-        if isinstance(getattr(s, name), bool) or not isinstance(getattr(s, name), int):
-            c.add("settings", "", name, "must be a whole number")
+    for f in field_table.of("settings"):
+        if getattr(f.unit, "integer", False) and (isinstance(getattr(s, f.name), bool)
+                                                 or not isinstance(getattr(s, f.name), int)):
+            c.add("settings", "", f.name, "must be a whole number")
     if isinstance(s.base_year, int) and isinstance(s.horizon_year, int):
         if not s.base_year < s.horizon_year:
             c.add("settings", "", "horizon_year", "must be after the base year")
         elif s.horizon_year - s.base_year > MAX_SPAN_YEARS:
             c.add("settings", "", "horizon_year", "at most 40 years after the base year")
-    c.number("settings", "", s, "discount_rate", low=-0.5, high=1)
-    c.number("settings", "", s, "mc_samples", low=1, high=MAX_SAMPLES)
-    c.number("settings", "", s, "mc_seed", low=0, high=MAX_SEED)
-    c.number("settings", "", s, "default_facility_capex_usd_per_mw", low=0)
-    c.share("settings", "", s, "supply_share_to_model")
-    c.number("settings", "", s, "hours_per_year", low=0, high=8784, low_open=True)
+    c.bounds("settings", "", s)
     if s.period not in tuple(PeriodKind):
         c.add("settings", "", "period", f"must be year or quarter, not {s.period!r}")
     if s.it_capex_timing not in tuple(ITCapexTiming):
@@ -144,62 +165,35 @@ def _settings(c: _Checker) -> None:
 def _regions(c: _Checker) -> None:
     c.duplicates("region", (r.code for r in c.model.regions), "code")
     for r in c.model.regions:
-        c.number("region", r.code, r, "electricity_price_usd_per_mwh", low=0)
-        c.number("region", r.code, r, "electricity_price_change_per_year", low=-1, low_open=True)
-        c.number("region", r.code, r, "grid_carbon_kg_per_mwh", low=0)
-        c.number("region", r.code, r, "default_pue", low=1, what="PUE must be")
-        c.number("region", r.code, r, "facility_cost_multiplier", low=0, low_open=True)
-        c.number("region", r.code, r, "supply_cap_units_per_year", low=0, optional=True)
-        c.number("region", r.code, r, "allocation_priority", low=-1000, high=1000)
+        c.bounds("region", r.code, r)
 
 
 def _accelerators(c: _Checker) -> None:
     c.duplicates("accelerator", (a.name for a in c.model.accelerators), "name")
     for a in c.model.accelerators:
-        k = a.name
-        c.number("accelerator", k, a, "first_year", low=1990, high=2100)
-        c.number("accelerator", k, a, "unit_price_usd", low=0)
-        c.number("accelerator", k, a, "price_change_per_year", low=-1, low_open=True)
-        for name in ("power_kw", "units_per_packaging_wafer", "units_per_logic_wafer",
-                     "service_life_years"):
-            c.number("accelerator", k, a, name, low=0, low_open=True)
-        c.number("accelerator", k, a, "pflops_dense", low=0)
-        c.number("accelerator", k, a, "hbm_gb", low=0)
+        c.bounds("accelerator", a.name, a)
 
 
 def _sites(c: _Checker) -> None:
     m = c.model
     c.duplicates("site", (s.name for s in m.sites), "name")
-    regions = {r.code for r in m.regions}
-    accelerators = {a.name for a in m.accelerators}
     for s in m.sites:
         if "/" in s.name:
             c.add("site", s.name, "name", "must not contain '/' (it separates site and phase)")
-        if s.region not in regions:
-            c.add("site", s.name, "region", f"region {s.region!r} does not exist")
-        if s.accelerator not in accelerators:
-            c.add("site", s.name, "accelerator", f"accelerator {s.accelerator!r} does not exist")
+        c.references("site", s.name, s)
         if s.status not in tuple(SiteStatus):
             c.add("site", s.name, "status", f"unknown status {s.status!r}")
-        c.number("site", s.name, s, "pue", low=1, optional=True, what="PUE must be")
-        c.share("site", s.name, s, "utilisation")
-        c.share("site", s.name, s, "completion_probability")
-        c.number("site", s.name, s, "accelerators_per_mw", low=0, low_open=True, optional=True)
+        c.bounds("site", s.name, s)
 
 
 def _phases(c: _Checker) -> None:
     m = c.model
     c.duplicates("phase", (p.key for p in m.phases), "name")
-    sites = {s.name for s in m.sites}
     for p in m.phases:
-        if p.site not in sites:
-            c.add("phase", p.key, "site", f"site {p.site!r} does not exist")
-        c.number("phase", p.key, p, "capacity_mw", low=0, what="capacity must be")
-        c.year("phase", p.key, p, "online_year")
+        c.references("phase", p.key, p)
         if p.online_quarter not in (1, 2, 3, 4):
             c.add("phase", p.key, "online_quarter", f"must be 1–4 (got {p.online_quarter!r})")
-        c.number("phase", p.key, p, "facility_capex_usd_per_mw", low=0, optional=True)
-        c.number("phase", p.key, p, "lead_time_years", low=0, high=15)
+        c.bounds("phase", p.key, p)
 
 
 def _supply_lines(c: _Checker) -> None:
@@ -207,8 +201,7 @@ def _supply_lines(c: _Checker) -> None:
     for s in c.model.supply_lines:
         if s.kind not in tuple(SupplyKind):
             c.add("supply_line", s.name, "kind", f"unknown kind {s.kind!r}")
-        c.share("supply_line", s.name, s, "ai_share")
-        c.share("supply_line", s.name, s, "yield_fraction")
+        c.bounds("supply_line", s.name, s)
         for year, units in s.capacity_by_year.items():
             if isinstance(year, bool) or not isinstance(year, int):
                 c.add("supply_line", s.name, "capacity_by_year", f"year {year!r} is not a year")

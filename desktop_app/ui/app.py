@@ -108,12 +108,12 @@ class _FirstPaint(QObject):
 
 def apply_scripted_edits(window: QAtlasMainWindow, script: list[dict[str, str]]) -> None:
     """Type values into cells by kind, key and field, through the same path as the editor."""
-    from desktop_app.core import edits, units
+    from desktop_app.core import edits, fields
 
     for step in script:
         kind, key, field = step["kind"], step["key"], step["field"]
         row = next(r for r in window.session.model.collection(kind) if edits.key_of(r) == key)
-        value = units.parse(kind, field, step["text"])
+        value = fields.parse(kind, field, step["text"])
         window.session.push(edits.SetField(kind, row.uid, field, value),
                             f"Edit {field} of {key}")
     print("scripted-edits-done", flush=True)

@@ -13,32 +13,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from desktop_app.core import fields as field_table
 from desktop_app.core.model import Model, SupplyKind
 from desktop_app.core.selectors import Selector, parse_selector, resolve
 
 KINDS: tuple[str, ...] = tuple(k.value for k in SupplyKind)
 
-# Per-period fields: a year range on an override picks the periods it applies to.
+# Per-period fields (a year range on an override picks the periods it applies to) and static
+# ones, per entity, as the field table describes them.
 TIME_SERIES: dict[str, tuple[str, ...]] = {
-    "region": ("electricity_price_usd_per_mwh", "electricity_price_change_per_year",
-               "grid_carbon_kg_per_mwh", "supply_cap_units_per_year"),
-    "accelerator": ("unit_price_usd", "price_change_per_year"),
-    "site": ("utilisation",),
-    "supply_line": ("capacity_by_year", "ai_share", "yield_fraction"),
-}
+    e: field_table.engine_fields(e, per_period=True) for e in field_table.ROW_ENTITIES}
 STATIC: dict[str, tuple[str, ...]] = {
-    "region": ("default_pue", "facility_cost_multiplier", "allocation_priority"),
-    "accelerator": ("first_year", "power_kw", "pflops_dense", "hbm_gb",
-                    "units_per_packaging_wafer", "units_per_logic_wafer",
-                    "service_life_years"),
-    "site": ("pue", "completion_probability", "accelerators_per_mw"),
-    "phase": ("capacity_mw", "online_year", "online_quarter", "facility_capex_usd_per_mw",
-              "lead_time_years"),
-    "supply_line": (),
-}
+    e: field_table.engine_fields(e, per_period=False) for e in field_table.ROW_ENTITIES}
 MAX_SPAN_YEARS = 40  # horizon − base year; validation's limit too
-SETTINGS_FIELDS = ("discount_rate", "default_facility_capex_usd_per_mw",
-                   "supply_share_to_model", "hours_per_year")
+SETTINGS_FIELDS = field_table.engine_fields("settings", per_period=False)
+targetable = field_table.targetable
+is_time_series = field_table.is_time_series
 
 
 def window_years(settings: object) -> range:
@@ -49,17 +39,6 @@ def window_years(settings: object) -> range:
             and 0 <= horizon - base <= MAX_SPAN_YEARS:
         return range(base, horizon + 1)
     return range(0)
-
-
-def targetable(entity: str) -> tuple[str, ...]:
-    """Numeric fields an override or uncertainty may change on ``entity``."""
-    if entity == "settings":
-        return SETTINGS_FIELDS
-    return TIME_SERIES.get(entity, ()) + STATIC.get(entity, ())
-
-
-def is_time_series(entity: str, name: str) -> bool:
-    return name in TIME_SERIES.get(entity, ())
 
 
 def _number(value: object, missing: float = math.nan) -> float:
@@ -211,7 +190,7 @@ def _table(rows: list, key: str, entity: str, count: int) -> Table:
     for name in TIME_SERIES.get(entity, ()):
         if name == "capacity_by_year":
             continue
-        missing = math.inf if name == "supply_cap_units_per_year" else math.nan
+        missing = field_table.BY_KEY[(entity, name)].missing
         column = np.array([_number(getattr(r, name), missing) for r in rows], dtype=np.float64)
         fields[name] = np.repeat(column[:, None], count, axis=1)
     return Table([str(getattr(r, key)) for r in rows], fields)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from desktop_app.core import fields
 from desktop_app.core.engine.arrays import ModelArrays, is_time_series
 from desktop_app.core.model import (
     Correlation,
@@ -19,8 +20,7 @@ from desktop_app.core.model import (
 )
 
 # Fields whose missing value (NaN) means "the default"; multiply/add act on the effective value.
-DEFAULTED = {("site", "pue"), ("site", "accelerators_per_mw"),
-             ("phase", "facility_capex_usd_per_mw")}
+DEFAULTED = fields.DEFAULTED
 
 
 class ScenarioError(ValueError):

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_app.core import edits, units
+from desktop_app.core import edits, fields, units
 from desktop_app.core.edits import Edit, Event, ModelReset, RowsChanged, RowsInserted, RowsRemoved
 from desktop_app.core.units import InputError, Unit
 from desktop_app.ui.icons import icon
@@ -56,6 +56,18 @@ class Column:
 
     def value(self, row: Any) -> Any:
         return self.get(row) if self.get else getattr(row, self.field)
+
+
+def field_columns(kind: str) -> list[Column]:
+    """The editor columns of ``kind``'s fields, as the field table describes them."""
+    return [Column(f.name, f.header, f.unit, f.width, tip=f.doc)
+            for f in fields.of(kind) if f.table]
+
+
+def insert_after(columns: list[Column], name: str, extra: list[Column]) -> list[Column]:
+    """``columns`` with ``extra`` (computed columns) after the column of field ``name``."""
+    at = next(i for i, c in enumerate(columns) if c.field == name) + 1
+    return [*columns[:at], *extra, *columns[at:]]
 
 
 class QEntityTableModel(QAbstractTableModel):

@@ -9,15 +9,11 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QToolButton
 
-from desktop_app.core import edits, units
+from desktop_app.core import edits
 from desktop_app.core.edits import Event, ModelReset, RowsChanged
 from desktop_app.core.model import Phase, Site
-from desktop_app.ui.tables.base import Column, QEntityTableModel
+from desktop_app.ui.tables.base import Column, QEntityTableModel, field_columns
 from desktop_app.ui.tables.editor import QEntityEditor
-
-
-def unit(field: str) -> units.Unit:
-    return units.unit_of("phase", field)
 
 
 class QPhaseTableModel(QEntityTableModel):
@@ -35,19 +31,7 @@ class QPhaseTableModel(QEntityTableModel):
         return self.site_row.name if self.site_row is not None else None
 
     def make_columns(self) -> list[Column]:
-        return [
-            Column("site", "Site", unit("site"), 180),
-            Column("name", "Phase", unit("name"), 80),
-            Column("capacity_mw", "IT capacity (MW)", unit("capacity_mw"), 110,
-                   tip="IT capacity; type 1.2 GW or 500 kW to convert"),
-            Column("online_year", "Online year", unit("online_year"), 80),
-            Column("online_quarter", "Quarter", unit("online_quarter"), 65),
-            Column("facility_capex_usd_per_mw", "Facility capex (USD/MW)",
-                   unit("facility_capex_usd_per_mw"), 160,
-                   tip="Blank: the document default × the region's multiplier"),
-            Column("lead_time_years", "Lead time (years)", unit("lead_time_years"), 110),
-            Column("source", "Source", unit("source"), 300),
-        ]
+        return field_columns("phase")
 
     def set_site(self, site: Site | None) -> None:
         if site is not self.site_row:

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 from desktop_app.core import units
 from desktop_app.core.model import Scenario
-from desktop_app.ui.tables.base import Column, QEntityTableModel
-
-
-def unit(field: str) -> units.Unit:
-    return units.unit_of("scenario", field)
+from desktop_app.ui.tables.base import Column, QEntityTableModel, field_columns, insert_after
 
 
 class QScenarioTableModel(QEntityTableModel):
@@ -17,16 +13,12 @@ class QScenarioTableModel(QEntityTableModel):
     noun = ("scenario", "scenarios")
 
     def make_columns(self) -> list[Column]:
-        return [
-            Column("name", "Name", unit("name"), 210),
-            Column("parent", "Parent", unit("parent"), 130,
-                   tip="The scenario this one starts from; blank for a base scenario"),
+        return insert_after(field_columns("scenario"), "parent", [
             Column("overrides", "Overrides", units.WHOLE, 75, editable=False,
                    get=lambda s: len(s.overrides)),
             Column("uncertainties", "Uncertainties", units.WHOLE, 90, editable=False,
                    get=lambda s: len(s.uncertainties)),
-            Column("description", "Description", unit("description"), 420),
-        ]
+        ])
 
     def new_row(self, taken: set[str] | None = None) -> Scenario:
         model = self.session.model

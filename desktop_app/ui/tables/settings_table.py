@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_app.core import edits, units
+from desktop_app.core import edits, fields
 from desktop_app.core.edits import Event, ModelReset, RowsChanged
 from desktop_app.core.units import InputError, Unit
 from desktop_app.ui.icons import icon
@@ -25,24 +25,9 @@ from desktop_app.ui.tables.base import (
     _same,
 )
 
-ROWS: tuple[tuple[str, str, str], ...] = (
-    ("title", "Title", "Shown in reports and exports"),
-    ("base_year", "Base year", "First period of the projection"),
-    ("horizon_year", "Horizon year", "Last period of the projection"),
-    ("period", "Period", "Project by year or by quarter"),
-    ("currency_year", "Currency year", "Money is in USD of this year"),
-    ("discount_rate", "Discount rate", "For net present values"),
-    ("mc_samples", "Monte Carlo samples", "Samples per Monte Carlo run"),
-    ("mc_seed", "Monte Carlo seed", "Same seed, same numbers"),
-    ("default_facility_capex_usd_per_mw", "Facility capex (USD/MW)",
-     "Default facility capex per MW of IT, before the region's multiplier"),
-    ("supply_share_to_model", "Supply share to model",
-     "Share of the supply lines' AI output that serves the modelled sites"),
-    ("it_capex_timing", "IT capex timing", "When accelerator capex is booked"),
-    ("replace_retired_accelerators", "Replace retired accelerators",
-     "Buy new accelerators when installed ones reach their service life"),
-    ("hours_per_year", "Hours per year", "Operating hours for energy"),
-)
+# (field, label, tooltip), one row per setting, in the field table's order.
+ROWS: tuple[tuple[str, str, str], ...] = tuple(
+    (f.name, f.header, f.doc) for f in fields.of("settings"))
 
 
 class QSettingsTableModel(QAbstractTableModel):
@@ -63,7 +48,7 @@ class QSettingsTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else 2
 
     def unit_at(self, index: Index) -> Unit:
-        return units.unit_of("settings", ROWS[index.row()][0])
+        return fields.unit_of("settings", ROWS[index.row()][0])
 
     def field_at(self, row: int) -> str:
         return ROWS[row][0]

@@ -7,11 +7,7 @@ from typing import Any
 from desktop_app.core import units
 from desktop_app.core.edits import Event, ModelReset, RowsChanged
 from desktop_app.core.model import Site
-from desktop_app.ui.tables.base import Column, QEntityTableModel
-
-
-def unit(field: str) -> units.Unit:
-    return units.unit_of("site", field)
+from desktop_app.ui.tables.base import Column, QEntityTableModel, field_columns, insert_after
 
 
 class QSiteTableModel(QEntityTableModel):
@@ -23,24 +19,11 @@ class QSiteTableModel(QEntityTableModel):
         super().__init__(*args, **kwargs)
 
     def make_columns(self) -> list[Column]:
-        return [
-            Column("name", "Name", unit("name"), 170),
-            Column("operator", "Operator", unit("operator"), 110),
-            Column("region", "Region", unit("region"), 60),
-            Column("status", "Status", unit("status"), 135),
-            Column("accelerator", "Accelerator", unit("accelerator"), 90),
+        return insert_after(field_columns("site"), "accelerator", [
             Column("capacity", "IT capacity (MW)", units.MW, 108, editable=False,
                    get=self._capacity_mw, tip="Sum of the site's phases; edit them below"),
             Column("phases", "Phases", units.WHOLE, 55, editable=False, get=self._phase_count),
-            Column("pue", "PUE", unit("pue"), 70, tip="Blank: the region's default PUE"),
-            Column("utilisation", "Utilisation", unit("utilisation"), 75),
-            Column("completion_probability", "Completion", unit("completion_probability"), 80,
-                   tip="Probability that the project is completed"),
-            Column("accelerators_per_mw", "Accel. per MW", unit("accelerators_per_mw"), 90,
-                   tip="Blank: 1000 / the accelerator's all-in kW"),
-            Column("source", "Source", unit("source"), 260),
-            Column("notes", "Notes", unit("notes"), 160),
-        ]
+        ])
 
     def new_row(self, taken: set[str] | None = None) -> Site:
         model = self.session.model

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_app.core import units
+from desktop_app.core import fields
 from desktop_app.core.edits import Event, RowsChanged
 from desktop_app.core.engine.arrays import window_years
 from desktop_app.core.model import SupplyLine
-from desktop_app.ui.tables.base import Column, QEntityTableModel
+from desktop_app.ui.tables.base import Column, QEntityTableModel, field_columns, insert_after
 
-
-def unit(field: str) -> units.Unit:
-    return units.unit_of("supply_line", field)
+CAPACITY = fields.BY_KEY[("supply_line", "capacity_by_year")]
 
 
 class QSupplyLineTableModel(QEntityTableModel):
@@ -20,19 +18,8 @@ class QSupplyLineTableModel(QEntityTableModel):
     noun = ("supply line", "supply lines")
 
     def make_columns(self) -> list[Column]:
-        settings = self.session.model.settings
-        columns = [
-            Column("name", "Name", unit("name"), 200),
-            Column("owner", "Owner", unit("owner"), 100),
-            Column("region", "Region", unit("region"), 60),
-            Column("kind", "Kind", unit("kind"), 85,
-                   tip="Packaging and logic lines make wafers; HBM lines make gigabytes"),
-            Column("ai_share", "AI share", unit("ai_share"), 70),
-            Column("yield_fraction", "Yield", unit("yield_fraction"), 60),
-        ]
-        columns += [self._year_column(year) for year in window_years(settings)]
-        columns.append(Column("source", "Source", unit("source"), 260))
-        return columns
+        years = [self._year_column(year) for year in window_years(self.session.model.settings)]
+        return insert_after(field_columns("supply_line"), "yield_fraction", years)
 
     @staticmethod
     def _year_column(year: int) -> Column:
@@ -47,7 +34,7 @@ class QSupplyLineTableModel(QEntityTableModel):
                 capacity[year] = value
             return capacity
 
-        return Column("capacity_by_year", str(year), unit("capacity_by_year"), 80, get=get,
+        return Column("capacity_by_year", str(year), CAPACITY.unit, CAPACITY.width, get=get,
                       set=put, tip=f"Capacity in {year} (wafers or GB per year); blank: the "
                       "nearest given year holds")
 

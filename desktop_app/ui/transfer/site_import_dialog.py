@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.model import Model
 from desktop_app.core.site_import import (
+    LABELS,
     REQUIRED,
     TARGETS,
     SiteImportError,
@@ -49,15 +50,6 @@ from desktop_app.core.site_import import (
 )
 
 IGNORE = "(ignore)"
-LABELS = {
-    "name": "Site name", "operator": "Operator", "region": "Region code", "status": "Status",
-    "accelerator": "Accelerator", "pue": "PUE", "utilisation": "Utilisation",
-    "completion_probability": "Completion probability",
-    "accelerators_per_mw": "Accelerators per MW", "source": "Site source", "notes": "Notes",
-    "phase": "Phase name", "capacity_mw": "IT capacity (MW)", "online_year": "Online year",
-    "online_quarter": "Online quarter", "facility_capex_usd_per_mw": "Facility capex per MW",
-    "lead_time_years": "Lead time (years)", "phase_source": "Phase source",
-}
 PROBLEM_ROW = QColor("#fdecea")
 PROBLEM_CELL = QColor("#f5b7b1")
 IGNORED = QColor("#8a96a3")
