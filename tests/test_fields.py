@@ -109,7 +109,7 @@ def test_a_required_reference_must_exist() -> None:
 
 
 def test_csv_targets_come_from_the_table() -> None:
-    assert TARGETS == tuple(f.csv for f in fields.CSV_FIELDS)
+    assert tuple(f.csv for f in fields.CSV_FIELDS) == TARGETS
     for target in TARGETS:
         assert LABELS[target]
         assert detect_mapping([LABELS[target]]) == {LABELS[target]: target} \
