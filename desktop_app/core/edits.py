@@ -15,7 +15,8 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field  # "field" is a domain attribute here
 from typing import Any
 
 from desktop_app.core.model import Model, Phase, Scenario, new_uid
@@ -183,7 +184,7 @@ class SetField(Edit):
     uid: int
     field: str
     value: Any
-    _changes: list[_Change] = field(default_factory=list, repr=False)
+    _changes: list[_Change] = dataclass_field(default_factory=list, repr=False)
 
     def apply(self, model: Model, events: ModelEvents) -> None:
         row = find_row(model, self.kind, self.uid)
@@ -304,7 +305,7 @@ class RemoveRows(Edit):
 
     kind: str
     uids: list[int]
-    _removed: dict[str, list[tuple[int, Any]]] = field(default_factory=dict, repr=False)
+    _removed: dict[str, list[tuple[int, Any]]] = dataclass_field(default_factory=dict, repr=False)
 
     def apply(self, model: Model, events: ModelEvents) -> None:
         uids = set(self.uids)
@@ -359,7 +360,7 @@ class PutScenario(Edit):
 
     scenario: Scenario
     position: int | None = None
-    _replaced: list[tuple[int, Any]] = field(default_factory=list, repr=False)
+    _replaced: list[tuple[int, Any]] = dataclass_field(default_factory=list, repr=False)
 
     def apply(self, model: Model, events: ModelEvents) -> None:
         items = model.scenarios

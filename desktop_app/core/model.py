@@ -11,7 +11,8 @@ Units are in the field names. Money is USD of the document's currency year.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field  # "field" is a domain attribute here
 from enum import StrEnum
 from typing import ClassVar
 
@@ -71,7 +72,7 @@ class Region:
     supply_cap_units_per_year: float | None = None
     allocation_priority: int = 0
     source: str = ""
-    uid: int = field(default_factory=new_uid, compare=False)
+    uid: int = dataclass_field(default_factory=new_uid, compare=False)
 
 
 @dataclass(slots=True)
@@ -91,7 +92,7 @@ class Accelerator:
     units_per_logic_wafer: float = 30.0
     service_life_years: float = 5.0
     source: str = ""
-    uid: int = field(default_factory=new_uid, compare=False)
+    uid: int = dataclass_field(default_factory=new_uid, compare=False)
 
 
 @dataclass(slots=True)
@@ -112,7 +113,7 @@ class Site:
     accelerators_per_mw: float | None = None
     source: str = ""
     notes: str = ""
-    uid: int = field(default_factory=new_uid, compare=False)
+    uid: int = dataclass_field(default_factory=new_uid, compare=False)
 
 
 @dataclass(slots=True)
@@ -130,7 +131,7 @@ class Phase:
     facility_capex_usd_per_mw: float | None = None  # None: document default × region multiplier
     lead_time_years: float = 2.0
     source: str = ""
-    uid: int = field(default_factory=new_uid, compare=False)
+    uid: int = dataclass_field(default_factory=new_uid, compare=False)
 
     @property
     def key(self) -> str:
@@ -146,11 +147,12 @@ class SupplyLine:
     owner: str = ""
     region: str = ""  # where the line is; informational, not used for allocation
     kind: SupplyKind = SupplyKind.PACKAGING
-    capacity_by_year: dict[int, float] = field(default_factory=dict)  # units of its kind per year
+    # Units of its kind per year.
+    capacity_by_year: dict[int, float] = dataclass_field(default_factory=dict)
     ai_share: float = 1.0
     yield_fraction: float = 1.0
     source: str = ""
-    uid: int = field(default_factory=new_uid, compare=False)
+    uid: int = dataclass_field(default_factory=new_uid, compare=False)
 
     def capacity_in(self, year: int) -> float:
         """Capacity in ``year``; outside the given years the nearest given year holds."""
@@ -191,7 +193,7 @@ class Override:
     year_from: int | None = None
     year_to: int | None = None
     note: str = ""
-    uid: int = field(default_factory=new_uid, compare=False)
+    uid: int = dataclass_field(default_factory=new_uid, compare=False)
 
 
 @dataclass(slots=True)
@@ -219,7 +221,7 @@ class Uncertainty:
     distribution: Distribution
     operation: Operation = Operation.MULTIPLY
     per_entity: bool = False
-    uid: int = field(default_factory=new_uid, compare=False)
+    uid: int = dataclass_field(default_factory=new_uid, compare=False)
 
 
 @dataclass(slots=True)
@@ -239,10 +241,10 @@ class Scenario:
     name: str
     description: str = ""
     parent: str | None = None
-    overrides: list[Override] = field(default_factory=list)
-    uncertainties: list[Uncertainty] = field(default_factory=list)
-    correlations: list[Correlation] = field(default_factory=list)
-    uid: int = field(default_factory=new_uid, compare=False)
+    overrides: list[Override] = dataclass_field(default_factory=list)
+    uncertainties: list[Uncertainty] = dataclass_field(default_factory=list)
+    correlations: list[Correlation] = dataclass_field(default_factory=list)
+    uid: int = dataclass_field(default_factory=new_uid, compare=False)
 
 
 @dataclass(slots=True)
@@ -268,13 +270,13 @@ class Settings:
 class Model:
     """One document's content. Lists keep the user's order; keys need not be unique until valid."""
 
-    settings: Settings = field(default_factory=Settings)
-    regions: list[Region] = field(default_factory=list)
-    accelerators: list[Accelerator] = field(default_factory=list)
-    sites: list[Site] = field(default_factory=list)
-    phases: list[Phase] = field(default_factory=list)
-    supply_lines: list[SupplyLine] = field(default_factory=list)
-    scenarios: list[Scenario] = field(default_factory=list)
+    settings: Settings = dataclass_field(default_factory=Settings)
+    regions: list[Region] = dataclass_field(default_factory=list)
+    accelerators: list[Accelerator] = dataclass_field(default_factory=list)
+    sites: list[Site] = dataclass_field(default_factory=list)
+    phases: list[Phase] = dataclass_field(default_factory=list)
+    supply_lines: list[SupplyLine] = dataclass_field(default_factory=list)
+    scenarios: list[Scenario] = dataclass_field(default_factory=list)
 
     def collection(self, kind: str) -> list:
         return {
