@@ -61,12 +61,13 @@ class Derivation:
     __slots__ = ("_done", "_index", "_out", "_quantities", "carbon_kg_per_mwh",
                  "electricity_usd_per_mwh")
 
-    def __init__(self, quantities: Mapping[str, np.ndarray], out: np.ndarray, done: set[str],
-                 electricity_usd_per_mwh: np.ndarray, carbon_kg_per_mwh: np.ndarray) -> None:
+    def __init__(self, quantities: Mapping[str, np.ndarray], out: np.ndarray,
+                 index: Mapping[str, int], electricity_usd_per_mwh: np.ndarray,
+                 carbon_kg_per_mwh: np.ndarray) -> None:
         self._quantities = quantities
         self._out = out
-        self._index = METRIC_INDEX
-        self._done = done  # names of the metrics already in ``out``
+        self._index = index
+        self._done: set[str] = set()  # the metrics already in ``out``
         self.electricity_usd_per_mwh = electricity_usd_per_mwh
         self.carbon_kg_per_mwh = carbon_kg_per_mwh
 
@@ -131,11 +132,6 @@ METRIC_INDEX = {m.name: i for i, m in enumerate(METRICS)}
 QUANTITIES: tuple[str, ...] = (*(m.quantity for m in METRICS if m.quantity is not None),
                                "energy_mwh")
 
-_TAKEN: list[tuple[int, str]] = [(i, m.quantity) for i, m in enumerate(METRICS)
-                                  if m.quantity is not None]
-_DERIVED: list[tuple[int, str, Callable[[Derivation], np.ndarray]]] = [
-    (i, m.name, m.derive) for i, m in enumerate(METRICS) if m.derive is not None]
-
 
 def metric(name: str) -> Metric:
     try:
@@ -146,25 +142,31 @@ def metric(name: str) -> Metric:
 
 
 def derive_metrics(quantities: Mapping[str, np.ndarray], electricity_usd_per_mwh: np.ndarray,
-                   carbon_kg_per_mwh: np.ndarray, samples: int, dtype: type) -> np.ndarray:
-    """(S, metric, T, R) in ``dtype`` from ``quantities`` (each (S|1, T, R), any float dtype;
-    every name of ``QUANTITIES``) and the per-period prices (S|1, R, T), as the kernel's inputs
-    hold them.
+                   carbon_kg_per_mwh: np.ndarray, samples: int, dtype: type,
+                   metrics: tuple[Metric, ...] = METRICS) -> np.ndarray:
+    """(S, metric, T, R) in ``dtype`` from ``quantities`` (each (S|1, T, R), any float dtype)
+    and the per-period prices (S|1, R, T), as the kernel's inputs hold them.
 
-    Derivations compute in the quantities' dtype and are stored in ``dtype``; a derivation
-    that reads another metric reads the stored value.
+    The metrics that are quantities are copied first, then the derived ones in table order;
+    derivations compute in the quantities' dtype and are stored in ``dtype``, and one that
+    reads another metric reads the stored value. A quantity the kernel did not compute is an
+    error, never a metric left empty.
     """
-    missing = [name for name in QUANTITIES if name not in quantities]
+    missing = [m.quantity for m in metrics
+               if m.quantity is not None and m.quantity not in quantities]
     if missing:
         raise ValueError(f"the kernel did not compute {', '.join(missing)}")
-    first = quantities[QUANTITIES[0]]
-    out = np.empty((samples, len(METRICS), *first.shape[-2:]), dtype=dtype)
-    for i, name in _TAKEN:
-        out[:, i] = quantities[name]
-    done = {METRICS[i].name for i, _ in _TAKEN}
-    d = Derivation(quantities, out, done, np.moveaxis(electricity_usd_per_mwh, -1, 1),
+    shape = np.broadcast_shapes(*(q.shape for q in quantities.values()))[-2:]
+    out = np.empty((samples, len(metrics), *shape), dtype=dtype)
+    d = Derivation(quantities, out, {m.name: i for i, m in enumerate(metrics)},
+                   np.moveaxis(electricity_usd_per_mwh, -1, 1),
                    np.moveaxis(carbon_kg_per_mwh, -1, 1))
-    for i, name, derive in _DERIVED:
-        out[:, i] = derive(d)
-        done.add(name)
+    for i, m in enumerate(metrics):
+        if m.quantity is not None:
+            out[:, i] = quantities[m.quantity]
+            d._done.add(m.name)
+    for i, m in enumerate(metrics):
+        if m.derive is not None:
+            out[:, i] = m.derive(d)
+            d._done.add(m.name)
     return out
