@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-Scale = Literal["money", "power", "count", "compute", "fixed"]
+ScaleFamily = Literal["money", "power", "count", "compute", "fixed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,7 @@ class Metric:
     label: str
     unit: str
     kind: Literal["flow", "stock"]  # flows add up over periods; stocks are levels
-    scale: Scale = "fixed"
+    scale: ScaleFamily = "fixed"
     report: tuple[float, str] | None = None  # (engine value / factor, unit); None: (1, unit)
     quantity: str | None = None  # the per-period quantity it is
     derive: Callable[[Derivation], np.ndarray] | None = None
