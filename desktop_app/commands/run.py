@@ -10,6 +10,8 @@ import numpy as np
 from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.commands.new_validate import open_or_report, output_problem
 from desktop_app.commands.progress import ProgressBar
+from desktop_app.core.engine import statistics
+from desktop_app.core.engine.metrics import metric
 from desktop_app.core.engine.montecarlo import run_monte_carlo
 from desktop_app.core.engine.project import Projector
 from desktop_app.core.engine.result import MonteCarloResult
@@ -24,9 +26,8 @@ from desktop_app.core.results_io import (
 )
 from desktop_app.core.validation import validate
 
-SUMMARY = (("total_spend_usd", "Total compute spend", 1e9, "USD B"),
-           ("online_mw", "Online capacity, end of year", 1e3, "GW"),
-           ("energy_twh", "Energy", 1.0, "TWh"))
+# The metrics the summary prints, in their report units (``engine.metrics``).
+SUMMARY = ("total_spend_usd", "online_mw", "energy_twh")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -113,9 +114,13 @@ def print_summary(result: ScenarioRun, stream=None) -> None:
     span = (years[0], years[-1])
     print(f"\n== Scenario {p.info.scenario!r}  (engine {p.info.engine_version}, "
           f"inputs {p.info.input_hash[:12]})", file=out)
-    for name, title, scale, unit in SUMMARY:
-        total = "" if name == "online_mw" else f"{years[0]}–{years[-1]}"
-        print(f"\n{title} ({unit})", file=out)
+    for name in SUMMARY:
+        m = metric(name)
+        stock = m.kind == "stock"  # a level: no total over the years
+        title = f"{m.label}, end of year" if stock else m.label
+        scale = m.report_factor
+        total = "" if stock else f"{years[0]}–{years[-1]}"
+        print(f"\n{title} ({m.report_unit})", file=out)
         print(f"{'region':<8}" + "".join(f"{y:>10}" for y in years) + f"{total:>12}", file=out)
         for region in [*p.regions, None]:
             series = p.series(name, region)
@@ -136,11 +141,12 @@ def print_summary(result: ScenarioRun, stream=None) -> None:
 
 def _print_monte_carlo(mc: MonteCarloResult, span: tuple[int, int], out) -> None:
     total = mc.total_samples("total_spend_usd", *span) / 1e9
-    p10, p50, p90 = np.percentile(total, [10, 50, 90])
-    se = total.std(ddof=1) / np.sqrt(total.size) if total.size > 1 else float("nan")
+    s = statistics.summarise(total, (10, 50, 90))
+    p10, p50, p90 = s.percentiles.values()
+    se = float(s.standard_error)
     print(f"Monte Carlo: {mc.info.samples:,} samples, seed {mc.info.seed}: total spend "
           f"{span[0]}–{span[1]} P10 {p10:,.0f}  P50 {p50:,.0f}  P90 {p90:,.0f} USD B "
-          f"(mean {total.mean():,.0f} ± {se:,.1f} s.e.)", file=out)
+          f"(mean {float(s.mean):,.0f} ± {se:,.1f} s.e.)", file=out)
     share = mc.bottleneck_share()
     binding = [f"{label} " + "/".join(f"{mc.kinds[k]} {share[k, t]:.1%}"
                                        for k in range(len(mc.kinds)) if share[k, t] > 0)

@@ -14,11 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.commands.new_validate import open_or_report, output_problem
 from desktop_app.commands.progress import ProgressBar
+from desktop_app.core.engine import statistics
 from desktop_app.core.engine.montecarlo import Cancelled
 from desktop_app.core.sweep.answers import Answers, answers
 from desktop_app.core.sweep.io import SUFFIXES, write_sweep_results
@@ -147,7 +146,7 @@ def print_summary(result: SweepResult, found: Answers, elapsed_s: float, stream=
           f"spec {result.info.spec_hash[:12]})", file=out)
     for o in result.outputs:
         p50 = result.statistic(o.name, found.statistic)
-        low, mid, high = np.percentile(p50, [0, 50, 100])
+        low, mid, high = statistics.percentiles(p50, [0, 50, 100])
         print(f"\n{o.name}: {o.label} — {found.statistic.upper()} across points: "
               f"min {money(low, o.unit)}, median {money(mid, o.unit)}, "
               f"max {money(high, o.unit)}", file=out)

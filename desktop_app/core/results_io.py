@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from desktop_app.core.engine import statistics
 from desktop_app.core.engine.result import METRICS, MonteCarloResult, Projection
 from desktop_app.core.engine.scenario import scenario_chain
 from desktop_app.core.model import Model
@@ -51,13 +52,9 @@ def tidy_rows(run: ScenarioRun) -> list[dict[str, Any]]:
 
 
 def _stats(mc: MonteCarloResult, metric_name: str, region: str | None) -> dict[str, np.ndarray]:
-    series = mc.sample_series(metric_name, region)
-    out = {"mean": series.mean(axis=0)}
-    for q, values in zip(PERCENTILES, np.percentile(series, PERCENTILES, axis=0), strict=True):
-        out[f"p{q}"] = values
-    out["se"] = (series.std(axis=0, ddof=1) / np.sqrt(series.shape[0])
-                 if series.shape[0] > 1 else np.full(series.shape[1], np.nan))
-    return out
+    s = statistics.summarise(mc.sample_series(metric_name, region), PERCENTILES)
+    return {"mean": s.mean, **{f"p{q}": v for q, v in s.percentiles.items()},
+            "se": s.standard_error}
 
 
 def metadata(runs: list[ScenarioRun]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.core.engine.metrics import metric
 from desktop_app.core.engine.project import Projector
 from desktop_app.core.engine.scenario import merged_uncertainties
 from desktop_app.core.engine.sensitivity import output_value
@@ -117,11 +118,13 @@ def _pair_key(c: Correlation) -> str:
     return "~".join(sorted((c.first, c.second)))
 
 
-KEY_OUTPUTS = (("total_spend_usd", "year", "Total spend", "USD B", 1e9),
-               ("total_spend_usd", "all", "Cumulative spend", "USD B", 1e9),
-               ("online_mw", "year", "Online capacity", "GW", 1e3),
-               ("energy_twh", "year", "Energy", "TWh", 1.0),
-               ("emissions_mt", "year", "Emissions", "Mt CO2", 1.0))
+# (metric, over one year or all years up to it, the label when it is not the metric's own);
+# units and scales are the metric's report units (``engine.metrics``).
+KEY_OUTPUTS = (("total_spend_usd", "year", "Total spend"),
+               ("total_spend_usd", "all", "Cumulative spend"),
+               ("online_mw", "year", None),
+               ("energy_twh", "year", None),
+               ("emissions_mt", "year", None))
 
 
 def output_deltas(model: Model, a: str, b: str, year: int | None = None,
@@ -132,10 +135,12 @@ def output_deltas(model: Model, a: str, b: str, year: int | None = None,
     year = year or model.settings.horizon_year
     first = int(pa.period_years[0])
     out = []
-    for metric, span, label, unit, scale in KEY_OUTPUTS:
+    for name, span, label in KEY_OUTPUTS:
+        m = metric(name)
+        label = label or m.label
         years = (year, year) if span == "year" else (first, year)
-        name = f"{label} {year}" if span == "year" else f"{label} {first}–{year}"
-        values = [float(output_value(p.series(metric), p.period_years, metric, years)) / scale
-                  for p in (pa, pb)]
-        out.append(OutputDelta(name, unit, *values))
+        title = f"{label} {year}" if span == "year" else f"{label} {first}–{year}"
+        values = [float(output_value(p.series(name), p.period_years, name, years))
+                  / m.report_factor for p in (pa, pb)]
+        out.append(OutputDelta(title, m.report_unit, *values))
     return out

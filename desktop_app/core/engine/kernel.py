@@ -12,16 +12,12 @@ import numpy as np
 from desktop_app.core.engine import unconstrained
 from desktop_app.core.engine.arrays import KINDS, ModelArrays
 from desktop_app.core.engine.inputs import KernelInputs, derive
-from desktop_app.core.engine.result import METRIC_INDEX, METRICS, NO_BOTTLENECK
+from desktop_app.core.engine.metrics import QUANTITIES, derive_metrics
+from desktop_app.core.engine.result import NO_BOTTLENECK
 
 __all__ = ["FAST_PATH", "KernelInputs", "derive", "fast_path_bytes", "run"]
 
 FAST_PATH = True  # tests switch it off to hold the bucketed path equal to the general one
-
-# Order of the per-phase quantities aggregated by region in one matrix product.
-_PHASE_QUANTITIES = ("planned_mw", "online_mw", "accelerators_demanded",
-                     "accelerators_delivered", "accelerators_installed", "installed_pflops",
-                     "backlog", "facility_capex_usd", "it_capex_usd", "energy_mwh")
 
 
 def fast_path_bytes(arrays: ModelArrays, uncertainties: list) -> int | None:
@@ -221,20 +217,23 @@ def _by_region(inp: KernelInputs, per_phase: np.ndarray) -> np.ndarray:
 def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initial: np.ndarray,
                delivered: np.ndarray, backlog: np.ndarray, requested: np.ndarray,
                retired: np.ndarray, samples: int) -> np.ndarray:
-    """Per-phase series → (S, metric, T, R).
+    """Per-phase series → (S, metric, T, R), through ``metrics.derive_metrics``.
 
-    Each quantity goes to regions (one matrix product) as soon as it is computed, in the kernel's
-    dtype, through one reused (T, S, P) scratch buffer: no (T, S, Q, P) stack, no float64 copy.
+    Each quantity of ``metrics.QUANTITIES`` goes to regions (one matrix product) as soon as it
+    is computed, in the kernel's dtype, through one reused (T, S, P) scratch buffer: no
+    (T, S, Q, P) stack, no float64 copy.
     """
     t_count = inp.n_periods
     dtype = inp.dtype
-    index = {name: i for i, name in enumerate(_PHASE_QUANTITIES)}
-    q = np.empty((t_count, samples, len(_PHASE_QUANTITIES), inp.membership.shape[1]), dtype)
+    index = {name: i for i, name in enumerate(QUANTITIES)}
+    q = np.empty((t_count, samples, len(QUANTITIES), inp.membership.shape[1]), dtype)
+    computed: list[str] = []
 
     def put(name: str, per_phase: np.ndarray) -> None:
         # One (T·S, P) × (P, R) product: a stacked (T, S, P) @ (P, R) runs T small ones.
         flat = np.ascontiguousarray(per_phase).reshape(t_count * samples, per_phase.shape[-1])
         q[:, :, index[name]] = _by_region(inp, flat).reshape(t_count, samples, -1)
+        computed.append(name)
 
     t_axis = np.arange(t_count).reshape(-1, 1, 1)
     installed = np.subtract(delivered, retired)
@@ -269,21 +268,6 @@ def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initia
     else:
         np.multiply(delivered, inp.price_usd, out=scratch)
     put("it_capex_usd", scratch)
-    return _region_metrics(inp, np.moveaxis(q, 0, 2), samples)  # (S, Q, T, R)
-
-
-def _region_metrics(inp: KernelInputs, q: np.ndarray, samples: int) -> np.ndarray:
-    index = {name: i for i, name in enumerate(_PHASE_QUANTITIES)}
-    out = np.zeros((samples, len(METRICS), *q.shape[2:]), dtype=inp.dtype)
-    for name in _PHASE_QUANTITIES[:-1]:
-        out[:, METRIC_INDEX[name]] = q[:, index[name]]
-    energy_mwh = q[:, index["energy_mwh"]]
-    electricity = np.moveaxis(inp.electricity_usd_per_mwh, -1, 1)  # (S|1, T, R)
-    carbon = np.moveaxis(inp.carbon_kg_per_mwh, -1, 1)
-    out[:, METRIC_INDEX["energy_opex_usd"]] = energy_mwh * electricity
-    out[:, METRIC_INDEX["energy_twh"]] = energy_mwh / 1e6
-    out[:, METRIC_INDEX["emissions_mt"]] = energy_mwh * carbon / 1e9
-    out[:, METRIC_INDEX["total_spend_usd"]] = (
-        out[:, METRIC_INDEX["facility_capex_usd"]] + out[:, METRIC_INDEX["it_capex_usd"]]
-        + out[:, METRIC_INDEX["energy_opex_usd"]])
-    return out
+    by_region = np.moveaxis(q, 0, 2)  # (S, Q, T, R)
+    return derive_metrics({name: by_region[:, index[name]] for name in computed},
+                          inp.electricity_usd_per_mwh, inp.carbon_kg_per_mwh, samples, dtype)

@@ -2,49 +2,23 @@
 
 Axes are (metric, period, region) for a deterministic projection and (sample, metric, period,
 region) for Monte Carlo; ``series``/``percentile`` give region totals when no region is named.
+The metrics themselves (``METRICS``) are defined in ``engine.metrics`` and re-exported here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
+from desktop_app.core.engine import statistics
+from desktop_app.core.engine.metrics import METRIC_INDEX, METRICS, Metric, metric
 
-@dataclass(frozen=True, slots=True)
-class Metric:
-    name: str
-    label: str
-    unit: str
-    kind: Literal["flow", "stock"]  # flows add up over periods; stocks are levels
+__all__ = ["METRICS", "METRIC_INDEX", "NO_BOTTLENECK", "Metric", "MonteCarloResult",
+           "Projection", "RunInfo", "metric"]
 
 
-METRICS: tuple[Metric, ...] = (
-    Metric("planned_mw", "Planned capacity", "MW", "stock"),
-    Metric("online_mw", "Online capacity", "MW", "stock"),
-    Metric("accelerators_demanded", "Accelerators demanded", "units", "flow"),
-    Metric("accelerators_delivered", "Accelerators delivered", "units", "flow"),
-    Metric("accelerators_installed", "Accelerators installed", "units", "stock"),
-    Metric("installed_pflops", "Installed compute", "PFLOP/s", "stock"),
-    Metric("backlog", "Backlog", "units", "stock"),
-    Metric("facility_capex_usd", "Facility capex", "USD", "flow"),
-    Metric("it_capex_usd", "IT capex", "USD", "flow"),
-    Metric("energy_opex_usd", "Energy opex", "USD", "flow"),
-    Metric("total_spend_usd", "Total compute spend", "USD", "flow"),
-    Metric("energy_twh", "Energy", "TWh", "flow"),
-    Metric("emissions_mt", "Emissions", "Mt CO2", "flow"),
-)
-METRIC_INDEX = {m.name: i for i, m in enumerate(METRICS)}
 NO_BOTTLENECK = -1
-
-
-def metric(name: str) -> Metric:
-    try:
-        return METRICS[METRIC_INDEX[name]]
-    except KeyError:
-        known = ", ".join(METRIC_INDEX)
-        raise KeyError(f"unknown metric {name!r} (one of {known})") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,17 +91,14 @@ class MonteCarloResult:
         return values[:, :, self.regions.index(region)].astype(np.float64)
 
     def percentile(self, name: str, q: float, region: str | None = None) -> np.ndarray:
-        return np.percentile(self.sample_series(name, region), q, axis=0)
+        return statistics.percentiles(self.sample_series(name, region), q)
 
     def mean(self, name: str, region: str | None = None) -> np.ndarray:
-        return self.sample_series(name, region).mean(axis=0)
+        return statistics.mean(self.sample_series(name, region))
 
     def standard_error(self, name: str, region: str | None = None) -> np.ndarray:
         """Monte Carlo standard error of the mean: shrinks as 1/√samples."""
-        values = self.sample_series(name, region)
-        if values.shape[0] < 2:
-            return np.full(values.shape[1], np.nan)
-        return values.std(axis=0, ddof=1) / np.sqrt(values.shape[0])
+        return statistics.standard_error(self.sample_series(name, region))
 
     def bottleneck_share(self) -> np.ndarray:
         """(kind, period): share of samples in which each supply kind binds."""

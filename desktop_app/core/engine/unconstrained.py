@@ -18,20 +18,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from desktop_app.core.engine.result import METRIC_INDEX, METRICS, NO_BOTTLENECK
+from desktop_app.core.engine.inputs import KernelInputs
+from desktop_app.core.engine.metrics import METRICS, derive_metrics
+from desktop_app.core.engine.result import NO_BOTTLENECK
 
 
-def eligible(inp: object) -> bool:
+def eligible(inp: KernelInputs) -> bool:
     """The fast path gives the general kernel's numbers when supply is unconstrained and the
     energy intensity is constant in time."""
-    energy = inp.energy_mwh_per_mw  # type: ignore[attr-defined]
+    energy = inp.energy_mwh_per_mw
     constant = energy.shape[0] == 1 or energy.strides[0] == 0 or bool(
         np.all(energy == energy[:1]))
-    return (constant and not np.isfinite(inp.supply).any()  # type: ignore[attr-defined]
-            and not np.isfinite(inp.cap_units).any())  # type: ignore[attr-defined]
+    return (constant and not np.isfinite(inp.supply).any()
+            and not np.isfinite(inp.cap_units).any())
 
 
-def cheaper(inp: object) -> bool:
+def cheaper(inp: KernelInputs) -> bool:
     """Whether the buckets are small next to the general kernel's (period, phase) arrays.
 
     The fast path makes ~10 passes over (sample, phase) and ~30 over float64 (sample, bucket,
@@ -42,11 +44,11 @@ def cheaper(inp: object) -> bool:
     3× faster. Taken when buckets × groups ≤ periods × phases / 3.
     """
     groups = _groups(inp)
-    n_phases = inp.demand_units.shape[1]  # type: ignore[attr-defined]
-    return (_span(inp, groups) + 2) * groups.count * 3 <= inp.n_periods * n_phases  # type: ignore
+    n_phases = inp.demand_units.shape[1]
+    return (_span(inp, groups) + 2) * groups.count * 3 <= inp.n_periods * n_phases
 
 
-def applies(inp: object) -> bool:
+def applies(inp: KernelInputs) -> bool:
     return eligible(inp) and cheaper(inp)
 
 
@@ -70,13 +72,13 @@ class _Groups:
 _groups_cache: list = []  # [(key, _Groups)]: the last grouping, reused by the next chunk
 
 
-def _groups(inp: object) -> _Groups:
+def _groups(inp: KernelInputs) -> _Groups:
     """The grouping of ``inp``'s phases; Monte Carlo chunks share it (same index arrays, same
     leads and lives), so the last one is reused when those match."""
-    region = inp.region_of_phase  # type: ignore[attr-defined]
-    accelerator = inp.accelerator_of_phase  # type: ignore[attr-defined]
-    lead = inp.lead_periods  # type: ignore[attr-defined]
-    life = inp.life_periods  # type: ignore[attr-defined]
+    region = inp.region_of_phase
+    accelerator = inp.accelerator_of_phase
+    lead = inp.lead_periods
+    life = inp.life_periods
     shared_lead = lead.shape[0] == 1
     leads = lead.tobytes() if shared_lead else None
     for key, groups in _groups_cache:
@@ -93,23 +95,23 @@ def _groups(inp: object) -> _Groups:
     return groups
 
 
-def _span(inp: object, groups: _Groups) -> int:
+def _span(inp: KernelInputs, groups: _Groups) -> int:
     """Periods the buckets cover: the window, and the longest lead after it (building spend
     inside the window for phases online after it)."""
     lead = int(groups.lead.max(initial=0)) if groups.lead is not None else 0
-    return inp.n_periods + lead  # type: ignore[attr-defined]
+    return inp.n_periods + lead
 
 
-def bytes_per_sample(inp: object) -> int:
+def bytes_per_sample(inp: KernelInputs) -> int:
     """What one sample costs this path, for sizing Monte Carlo chunks: like the general
     kernel's estimate, ~12 four-byte arrays per phase, plus ~24 float64 (bucket, group) arrays
     and the (metric, period, region) results. The buckets matter when groups are many and
     periods long (quarters, long leads): they can outweigh the phases."""
     groups = _groups(inp)
-    n_phases = inp.demand_units.shape[1]  # type: ignore[attr-defined]
-    n_regions = inp.membership.shape[1]  # type: ignore[attr-defined]
+    n_phases = inp.demand_units.shape[1]
+    n_regions = inp.membership.shape[1]
     buckets = (_span(inp, groups) + 2) * groups.count
-    results = inp.n_periods * n_regions * len(METRICS)  # type: ignore[attr-defined]
+    results = inp.n_periods * n_regions * len(METRICS)
     return n_phases * 12 * 4 + buckets * 24 * 8 + results * 4 * 2
 
 
@@ -175,20 +177,20 @@ def _stock(b: np.ndarray, t_count: int) -> np.ndarray:
     return np.cumsum(b[:, :t_count + 1], axis=1)[:, 1:]
 
 
-def run(inp: object, samples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def run(inp: KernelInputs, samples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Same contract as ``kernel.run`` for an unconstrained model."""
-    t_count = inp.n_periods  # type: ignore[attr-defined]
-    n_phases = inp.demand_units.shape[1]  # type: ignore[attr-defined]
+    t_count = inp.n_periods
+    n_phases = inp.demand_units.shape[1]
     full = (samples, n_phases)
     groups = _groups(inp)
     span = _span(inp, groups)
     buckets = _Buckets(samples, groups, span)
-    demand = inp.demand_units  # type: ignore[attr-defined]
-    mw = inp.expected_mw  # type: ignore[attr-defined]
-    online = np.broadcast_to(inp.online_period, full)  # type: ignore[attr-defined]
+    demand = inp.demand_units
+    mw = inp.expected_mw
+    online = np.broadcast_to(inp.online_period, full)
     at_online = buckets.index(online)
-    energy = inp.energy_mwh_per_mw[0]  # type: ignore[attr-defined]
-    replace = inp.replace_retired  # type: ignore[attr-defined]
+    energy = inp.energy_mwh_per_mw[0]
+    replace = inp.replace_retired
 
     # A fleet installed before the base is there from the start, unless (without renewal) its
     # life ended before the base; its first renewal/retirement falls at ``first_end``.
@@ -199,7 +201,7 @@ def run(inp: object, samples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         mw_present = np.where(demand > 0, mw, 0.0)
     first_end = present = None
     if any_before:
-        life = inp.life_periods[None, :]  # type: ignore[attr-defined]
+        life = inp.life_periods[None, :]
         first_end = online + life * -(online // life) if replace else online + life
         if not replace:
             present = ~before | (first_end >= 0)
@@ -242,13 +244,13 @@ def run(inp: object, samples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         energy_steps = energy_steps - _shift(from_window(energy_steps), life) \
             - first_ends(mw_present * energy)
 
-    price = np.moveaxis(inp.price_by_accelerator[:, :, groups.accelerator], 0, 1)  # type: ignore
-    pflops = inp.pflops_by_accelerator[:, None, groups.accelerator]  # type: ignore[attr-defined]
+    price = np.moveaxis(inp.price_by_accelerator[:, :, groups.accelerator], 0, 1)
+    pflops = inp.pflops_by_accelerator[:, None, groups.accelerator]
     installed = _stock(installed_steps, t_count)
     delivered = _flow(delivered_steps, t_count)
     facility, building_units = _building(inp, buckets, groups, online, at_online, unit_steps,
                                          t_count)
-    if inp.it_capex_with_facility:  # type: ignore[attr-defined]
+    if inp.it_capex_with_facility:
         # Bought with the building (backlog deliveries are prepaid); replacements when due.
         bought = building_units if renewals is None else building_units + _flow(renewals,
                                                                                 t_count)
@@ -263,7 +265,7 @@ def run(inp: object, samples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         "installed_pflops": installed * pflops,
         "facility_capex_usd": facility,
         "it_capex_usd": bought * price,
-        "energy_mwh": _stock(energy_steps, t_count),  # last: _metrics prices it
+        "energy_mwh": _stock(energy_steps, t_count),
     }
     values = _metrics(inp, q, groups, samples, t_count)
     bottleneck = np.full((samples, t_count), NO_BOTTLENECK, dtype=np.int8)
@@ -271,31 +273,31 @@ def run(inp: object, samples: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     return values, bottleneck, np.full((samples, t_count), np.inf), requested
 
 
-def _building(inp: object, buckets: _Buckets, groups: _Groups, online: np.ndarray,
+def _building(inp: KernelInputs, buckets: _Buckets, groups: _Groups, online: np.ndarray,
               at_online: np.ndarray, unit_steps: np.ndarray,
               t_count: int) -> tuple[np.ndarray, np.ndarray]:
     """Facility capex and accelerators bought with the building, spread evenly over the lead
     periods before each phase's online period; both (S, T, G)."""
-    capex = inp.facility_capex_usd  # type: ignore[attr-defined]
+    capex = inp.facility_capex_usd
     if groups.lead is not None:  # one lead per group: a window over the online buckets
         # Fleets before the base (bucket 0) are built before the window: no building spend.
         return (_window(buckets.add(at_online, capex), groups.lead, t_count),
                 _window(unit_steps, groups.lead, t_count))
     # Leads drawn per sample: +amount per period where building starts, −amount at online.
-    lead = inp.lead_periods  # type: ignore[attr-defined]
+    lead = inp.lead_periods
     at_start = buckets.index(online - lead)
-    demand = inp.demand_units  # type: ignore[attr-defined]
+    demand = inp.demand_units
     facility, units = (_stock(buckets.add(at_start, amount) - buckets.add(at_online, amount),
                               t_count)
                        for amount in (capex / lead, demand / lead))
     return facility, units
 
 
-def _metrics(inp: object, q: dict[str, np.ndarray], groups: _Groups, samples: int,
+def _metrics(inp: KernelInputs, q: dict[str, np.ndarray], groups: _Groups, samples: int,
              t_count: int) -> np.ndarray:
-    """(S, T, G) quantities → (S, metric, T, R) in the kernel's dtype."""
-    dtype = inp.dtype  # type: ignore[attr-defined]
-    n_regions = inp.membership.shape[1]  # type: ignore[attr-defined]
+    """(S, T, G) quantities → (S, metric, T, R) in the kernel's dtype: the groups are summed
+    into regions in one product, then ``metrics.derive_metrics`` does the rest."""
+    n_regions = inp.membership.shape[1]
     names = list(q)
     stacked = np.stack([np.broadcast_to(q[name], (samples, t_count, groups.count))
                         for name in names], axis=1)  # (S, Q, T, G)
@@ -305,15 +307,7 @@ def _metrics(inp: object, q: dict[str, np.ndarray], groups: _Groups, samples: in
         to_region = np.zeros((groups.count, n_regions))
         to_region[np.arange(groups.count), groups.region] = 1.0
         by_region = stacked @ to_region
-    out = np.zeros((samples, len(METRICS), t_count, n_regions), dtype=dtype)
-    out[:, [METRIC_INDEX[name] for name in names[:-1]]] = by_region[:, :-1]
-    energy_mwh = by_region[:, -1]
-    electricity = np.moveaxis(inp.electricity_usd_per_mwh, -1, 1)  # type: ignore[attr-defined]
-    carbon = np.moveaxis(inp.carbon_kg_per_mwh, -1, 1)  # type: ignore[attr-defined]
-    out[:, METRIC_INDEX["energy_opex_usd"]] = energy_mwh * electricity
-    out[:, METRIC_INDEX["energy_twh"]] = energy_mwh / 1e6
-    out[:, METRIC_INDEX["emissions_mt"]] = energy_mwh * carbon / 1e9
-    out[:, METRIC_INDEX["total_spend_usd"]] = (
-        out[:, METRIC_INDEX["facility_capex_usd"]] + out[:, METRIC_INDEX["it_capex_usd"]]
-        + out[:, METRIC_INDEX["energy_opex_usd"]])
-    return out
+    quantities = {name: by_region[:, i] for i, name in enumerate(names)}
+    quantities["backlog"] = np.zeros((1, 1, 1))  # every request is delivered when it is made
+    return derive_metrics(quantities, inp.electricity_usd_per_mwh, inp.carbon_kg_per_mwh,
+                          samples, inp.dtype)

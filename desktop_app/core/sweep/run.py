@@ -35,7 +35,7 @@ import numpy as np
 
 from desktop_app import __version__
 from desktop_app.core.drivers import overrides_for
-from desktop_app.core.engine import unconstrained
+from desktop_app.core.engine import statistics, unconstrained
 from desktop_app.core.engine.arrays import ModelArrays, compile_model
 from desktop_app.core.engine.kernel import derive
 from desktop_app.core.engine.memory import tune_allocator
@@ -320,12 +320,11 @@ class _Collector:
             self.pending[point] = (buffer, filled)
 
     def _reduce(self, point: int, values: np.ndarray) -> None:
-        self.statistics["mean"][point] = values.mean(axis=0)
-        qs = np.percentile(values, self.spec.percentiles, axis=0)
-        for q, row in zip(self.spec.percentiles, qs, strict=True):
+        s = statistics.summarise(values, self.spec.percentiles)
+        self.statistics["mean"][point] = s.mean
+        for q, row in s.percentiles.items():
             self.statistics[percentile_name(q)][point] = row
-        n = values.shape[0]
-        self.se[point] = values.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.nan
+        self.se[point] = s.standard_error
         if self.exceedance is not None:
             t = self.spec.threshold
             self.exceedance[point] = t.crossed(values[:, self.threshold_output]).mean()

@@ -50,7 +50,7 @@ class QComparePanel(QPlotPanel):
         x = np.arange(len(labels), dtype=float)
         values = {name: p.series(metric_name, region) for name, p in projections.items()}
         peak = max((float(np.max(np.abs(v), initial=0)) for v in values.values()), default=0.0)
-        self.scale = scales.for_unit(m.unit, peak)
+        self.scale = scales.for_metric(m, peak)
         low = min((float(np.min(v, initial=0)) for v in values.values()), default=0.0)
         for i, name in enumerate(names):
             series = self._curve(i)

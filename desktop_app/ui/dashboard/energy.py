@@ -8,11 +8,11 @@ import pyqtgraph as pg
 from desktop_app.core.engine.result import Projection
 from desktop_app.ui.dashboard import palette
 from desktop_app.ui.dashboard.base import QPlotPanel
-from desktop_app.ui.dashboard.scales import Scale
+from desktop_app.ui.dashboard.scales import for_metric
 
 BAR_WIDTH = 0.6
-TWH = Scale(1.0, "TWh", "", " TWh")
-MT = Scale(1.0, "Mt CO2", "", " Mt CO2")
+TWH = for_metric("energy_twh", 1.0)
+MT = for_metric("emissions_mt", 1.0)
 
 
 class QEnergyPanel(QPlotPanel):

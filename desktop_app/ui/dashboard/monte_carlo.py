@@ -22,6 +22,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.core.edits import Event
+from desktop_app.core.engine import statistics
 from desktop_app.core.engine.montecarlo import Cancelled, run_monte_carlo
 from desktop_app.core.engine.result import MonteCarloResult
 from desktop_app.core.engine.sensitivity import rank_correlations
@@ -54,11 +55,10 @@ class Summary:
 def summarise(result: MonteCarloResult, metric: str, year: int,
               region: str | None) -> Summary:
     spend = result.sample_series(SPEND, region)
-    p10, p50, p90 = np.percentile(spend, (10, 50, 90), axis=0)
+    p10, p50, p90 = statistics.percentiles(spend, (10, 50, 90))
     keep = result.period_years == year
     total = spend[:, keep].sum(axis=1)  # the year's spend (its quarters added up)
-    se = float(total.std(ddof=1) / np.sqrt(total.size)) if total.size > 1 and keep.any() \
-        else float("nan")
+    se = float(statistics.standard_error(total)) if keep.any() else float("nan")
     try:
         correlations = dict(rank_correlations(result, metric, year, region))
     except (KeyError, ValueError):

@@ -1,7 +1,8 @@
 """Display units chosen by magnitude: $M/$B/$T, MW/GW, k/M units, PFLOP/s or EFLOP/s.
 
 Plots keep the engine's numbers (USD, MW, units) for read-outs and CSV, and divide by a
-``Scale`` for drawing; the axis label names the scale. No Qt here.
+``Scale`` for drawing; the axis label names the scale. Which family of units a metric is shown
+in is the metric's ``scale`` (``core.engine.metrics``). No Qt here.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from desktop_app.core.engine.metrics import METRICS, Metric, metric
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +77,24 @@ def compute(values: np.ndarray | float | list) -> Scale:
     return Scale(1.0, "PFLOP/s", "", " PFLOP/s")
 
 
+def for_metric(m: Metric | str, values: np.ndarray | float | list) -> Scale:
+    """The scale of metric ``m`` (or its name) for ``values``."""
+    m = metric(m) if isinstance(m, str) else m
+    return _FAMILIES[m.scale](values) if m.scale != "fixed" else _fixed(m.unit)
+
+
 def for_unit(unit: str, values: np.ndarray | float | list) -> Scale:
-    """The scale of a metric's engine unit (``core.engine.result.METRICS``) for ``values``."""
-    if unit == "USD":
-        return money(values)
-    if unit == "MW":
-        return power(values)
-    if unit == "units":
-        return count(values)
-    if unit == "PFLOP/s":
-        return compute(values)
+    """The scale of an engine unit for ``values``: that of the metrics in ``unit``."""
+    family = _FAMILY_OF_UNIT.get(unit, "fixed")
+    return _FAMILIES[family](values) if family != "fixed" else _fixed(unit)
+
+
+def _fixed(unit: str) -> Scale:
     return Scale(1.0, unit, "", f" {unit}")
+
+
+_FAMILIES = {"money": money, "power": power, "count": count, "compute": compute}
+_FAMILY_OF_UNIT = {m.unit: m.scale for m in METRICS}
 
 
 NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)

@@ -53,7 +53,7 @@ class QTornadoPanel(QPlotPanel):
         highs = np.array([b.high_output for b in bars], dtype=float)
         base = tornado.base_output if tornado is not None else 0.0
         m = metric(tornado.metric) if tornado is not None else metric("total_spend_usd")
-        self.scale = scales.for_unit(m.unit, np.concatenate([lows, highs, [base]]))
+        self.scale = scales.for_metric(m, np.concatenate([lows, highs, [base]]))
         sb, sl, sh = self.scale(base), self.scale(lows), self.scale(highs)
         self._low.setOpts(x0=np.minimum(sl, sb), x1=np.maximum(sl, sb), y=y, height=BAR_HEIGHT)
         self._high.setOpts(x0=np.minimum(sh, sb), x1=np.maximum(sh, sb), y=y, height=BAR_HEIGHT)
