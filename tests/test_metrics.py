@@ -129,7 +129,7 @@ def test_both_kernels_give_every_metric_by_its_definition(model, shift: float) -
 
 def test_report_units_and_scales_come_from_the_table() -> None:
     from desktop_app.commands.run import SUMMARY
-    from desktop_app.core.sample import build_sample_model
+    from desktop_app.core.sample_model import build_sample_model
     from desktop_app.core.scenario_diff import KEY_OUTPUTS, output_deltas
     from desktop_app.ui.dashboard import scales
 
@@ -179,7 +179,7 @@ def test_results_and_files_read_the_same_statistics() -> None:
     from desktop_app.core.engine.montecarlo import run_monte_carlo
     from desktop_app.core.engine.project import Projector
     from desktop_app.core.results_io import ScenarioRun, tidy_rows
-    from desktop_app.core.sample import build_sample_model
+    from desktop_app.core.sample_model import build_sample_model
 
     model = build_sample_model()
     mc = run_monte_carlo(model, "Baseline", 64, 11)
