@@ -1,8 +1,9 @@
 """Stepwise schema upgrades, applied to an in-memory copy when an older file is opened.
 
 Each step takes a database at version ``n`` to ``n + 1``; the original file is only rewritten
-(at the current version) when the user saves. Add a step here and bump ``SCHEMA_VERSION``
-whenever the tables change; keep a fixture of the old version in ``tests/fixtures``.
+(at the current version) when the user saves. The schema version is one past the last step, so
+adding a step here is the whole version bump; keep a fixture of the old version in
+``tests/fixtures``.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlite_utils
-
-from desktop_app.storage.schema import SCHEMA_VERSION
 
 
 def _v1_to_v2(db: sqlite_utils.Database) -> None:
@@ -26,6 +25,7 @@ def _v1_to_v2(db: sqlite_utils.Database) -> None:
 
 
 STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _v1_to_v2}
+SCHEMA_VERSION = max(STEPS) + 1  # what this version writes
 
 
 def migrate(db: sqlite_utils.Database, from_version: int) -> int:

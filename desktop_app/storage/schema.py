@@ -1,7 +1,8 @@
 """The ``.atlas`` schema: identity pragmas, tables, and how model fields map to columns.
 
 Row tables mirror the domain dataclasses field for field (``uid`` excepted, ``position`` added to
-keep the user's order), so adding a field to an entity is a migration plus nothing else here.
+keep the user's order), so adding a field to an entity is a migration plus nothing else here;
+the schema version is the migrations' (``storage.migrations.SCHEMA_VERSION``).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import typing
 from dataclasses import fields
 
 from desktop_app.core.model import Accelerator, Phase, Region, Site, SupplyLine
+from desktop_app.storage.migrations import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported
 
 APPLICATION_ID = 0x41544C53  # "ATLS"
-SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Tables whose rows are one dataclass each, in write order.

@@ -7,11 +7,12 @@ Phases are taken in region order when supply or caps constrain (regional sums be
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from desktop_app.core.engine.arrays import KINDS, ModelArrays
+from desktop_app.core.engine.metrics import PER_UNIT_STOCKS
 from desktop_app.core.engine.scenario import effective
 
 
@@ -27,7 +28,8 @@ class KernelInputs:
     life_periods: np.ndarray  # (P,) int ≥ 1
     facility_capex_usd: np.ndarray  # (S|1, P) whole phase
     energy_mwh_per_mw: np.ndarray  # (T, S|1, P) per period online
-    pflops_by_accelerator: np.ndarray  # (S|1, A)
+    # Per-unit weights of the per-unit stocks (installed PFLOP/s, …): quantity → (S|1, A).
+    per_unit_by_accelerator: dict[str, np.ndarray]
     price_by_accelerator: np.ndarray  # (T, S|1, A) unit price
     electricity_usd_per_mwh: np.ndarray  # (S|1, R, T)
     carbon_kg_per_mwh: np.ndarray  # (S|1, R, T)
@@ -45,14 +47,14 @@ class KernelInputs:
     regions_present: np.ndarray | None = None
     region_starts: np.ndarray | None = None
     _price_usd: np.ndarray | None = None
-    _pflops_per_unit: np.ndarray | None = None
+    _per_unit_of_phase: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def sample_count(self) -> int:
         """Samples any input carries (1: deterministic): every per-sample field counts, so a
         run whose only uncertainty is, say, the lead time still has one row per draw."""
         leading = (self.expected_mw, self.demand_units, self.online_period, self.lead_periods,
-                   self.facility_capex_usd, self.pflops_by_accelerator,
+                   self.facility_capex_usd, *self.per_unit_by_accelerator.values(),
                    self.electricity_usd_per_mwh, self.carbon_kg_per_mwh, self.supply,
                    self.use_per_unit, self.cap_units)
         return max(max(a.shape[0] for a in leading), self.energy_mwh_per_mw.shape[1],
@@ -67,13 +69,19 @@ class KernelInputs:
                                       axis=2)
         return self._price_usd
 
-    @property
-    def pflops_per_unit(self) -> np.ndarray:
-        """(S|1, P) dense PFLOPS of one accelerator of each phase."""
-        if self._pflops_per_unit is None:
-            self._pflops_per_unit = np.take(self.pflops_by_accelerator,
-                                            self.accelerator_of_phase, axis=1)
-        return self._pflops_per_unit
+    def per_unit_of_phase(self, quantity: str) -> np.ndarray:
+        """(S|1, P) the weight of one accelerator of each phase in a per-unit stock (gathered
+        when first needed: the fast path works per accelerator)."""
+        found = self._per_unit_of_phase.get(quantity)
+        if found is None:
+            found = np.take(self.per_unit_by_accelerator[quantity], self.accelerator_of_phase,
+                            axis=1)
+            self._per_unit_of_phase[quantity] = found
+        return found
+
+
+def _weight(per_unit: np.ndarray, factor: float) -> np.ndarray:
+    return per_unit if factor == 1.0 else per_unit * factor
 
 
 def _per_sample(a: np.ndarray, base_ndim: int) -> np.ndarray:
@@ -183,7 +191,9 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
         life_periods=life[pa],
         facility_capex_usd=cast(expected_mw * capex_per_mw.astype(dtype, copy=False)),
         energy_mwh_per_mw=energy,
-        pflops_by_accelerator=cast(_per_sample(acc["pflops_dense"], 1)),
+        per_unit_by_accelerator={
+            quantity: cast(_weight(_per_sample(acc[name], 1), factor))
+            for quantity, (name, factor) in PER_UNIT_STOCKS.items()},
         # Contiguous (T, S|1, A): gathers by phase on a moved axis are ~10× slower.
         price_by_accelerator=np.ascontiguousarray(np.moveaxis(price.astype(dtype), -1, 0)),
         electricity_usd_per_mwh=cast(electricity),

@@ -12,7 +12,7 @@ import numpy as np
 from desktop_app.core.engine import unconstrained
 from desktop_app.core.engine.arrays import KINDS, ModelArrays
 from desktop_app.core.engine.inputs import KernelInputs, derive
-from desktop_app.core.engine.metrics import QUANTITIES, derive_metrics
+from desktop_app.core.engine.metrics import PER_UNIT_STOCKS, QUANTITIES, derive_metrics
 from desktop_app.core.engine.result import NO_BOTTLENECK
 
 __all__ = ["FAST_PATH", "KernelInputs", "derive", "fast_path_bytes", "run"]
@@ -247,7 +247,8 @@ def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initia
     put("accelerators_delivered", delivered)
     put("backlog", backlog)
     scratch = np.empty_like(delivered)
-    put("installed_pflops", np.multiply(installed, inp.pflops_per_unit, out=scratch))
+    for quantity in PER_UNIT_STOCKS:
+        put(quantity, np.multiply(installed, inp.per_unit_of_phase(quantity), out=scratch))
     put("online_mw", np.multiply(installed, mw_per_unit, out=scratch))
     put("energy_mwh", np.multiply(scratch, inp.energy_mwh_per_mw, out=scratch))
     np.copyto(scratch, requested)  # demanded = requested − backlog carried in

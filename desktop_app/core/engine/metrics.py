@@ -39,10 +39,15 @@ class Metric:
     report: tuple[float, str] | None = None  # (engine value / factor, unit); None: (1, unit)
     quantity: str | None = None  # the per-period quantity it is
     derive: Callable[[Derivation], np.ndarray] | None = None
+    # A stock of installed accelerators weighted per unit by an accelerator field (× factor):
+    # both kernels compute such a quantity the same way, from this entry alone.
+    per_unit: tuple[str, float] | None = None
 
     def __post_init__(self) -> None:
         if (self.quantity is None) == (self.derive is None):
             raise ValueError(f"metric {self.name!r}: give exactly one of quantity and derive")
+        if self.per_unit is not None and self.quantity != self.name:
+            raise ValueError(f"metric {self.name!r}: a per-unit stock is its own quantity")
 
     @property
     def report_factor(self) -> float:
@@ -112,7 +117,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("accelerators_installed", "Accelerators installed", "units", "stock", "count",
            quantity="accelerators_installed"),
     Metric("installed_pflops", "Installed compute", "PFLOP/s", "stock", "compute",
-           quantity="installed_pflops"),
+           quantity="installed_pflops", per_unit=("pflops_dense", 1.0)),
     Metric("backlog", "Backlog", "units", "stock", "count", quantity="backlog"),
     Metric("facility_capex_usd", "Facility capex", "USD", "flow", "money", _BILLIONS,
            quantity="facility_capex_usd"),
@@ -131,6 +136,11 @@ METRIC_INDEX = {m.name: i for i, m in enumerate(METRICS)}
 # derivations read. Energy is a quantity, not a metric: the metrics are its cost, TWh and CO2.
 QUANTITIES: tuple[str, ...] = (*(m.quantity for m in METRICS if m.quantity is not None),
                                "energy_mwh")
+
+
+# Quantity → (accelerator field, factor) for the per-unit stocks, in table order.
+PER_UNIT_STOCKS: dict[str, tuple[str, float]] = {
+    m.name: m.per_unit for m in METRICS if m.per_unit is not None}
 
 
 def metric(name: str) -> Metric:

@@ -245,7 +245,6 @@ def run(inp: KernelInputs, samples: int) -> tuple[np.ndarray, np.ndarray, np.nda
             - first_ends(mw_present * energy)
 
     price = np.moveaxis(inp.price_by_accelerator[:, :, groups.accelerator], 0, 1)
-    pflops = inp.pflops_by_accelerator[:, None, groups.accelerator]
     installed = _stock(installed_steps, t_count)
     delivered = _flow(delivered_steps, t_count)
     facility, building_units = _building(inp, buckets, groups, online, at_online, unit_steps,
@@ -262,7 +261,8 @@ def run(inp: KernelInputs, samples: int) -> tuple[np.ndarray, np.ndarray, np.nda
         "accelerators_demanded": delivered,
         "accelerators_delivered": delivered,
         "accelerators_installed": installed,
-        "installed_pflops": installed * pflops,
+        **{quantity: installed * per_unit[:, None, groups.accelerator]
+           for quantity, per_unit in inp.per_unit_by_accelerator.items()},
         "facility_capex_usd": facility,
         "it_capex_usd": bought * price,
         "energy_mwh": _stock(energy_steps, t_count),
