@@ -29,6 +29,7 @@ FORMULAS = {
     "accelerators_delivered": lambda q, e, c: q["accelerators_delivered"],
     "accelerators_installed": lambda q, e, c: q["accelerators_installed"],
     "installed_pflops": lambda q, e, c: q["installed_pflops"],
+    "installed_chip_mw": lambda q, e, c: q["installed_chip_mw"],
     "backlog": lambda q, e, c: q["backlog"],
     "facility_capex_usd": lambda q, e, c: q["facility_capex_usd"],
     "it_capex_usd": lambda q, e, c: q["it_capex_usd"],
@@ -43,7 +44,8 @@ FORMULAS = {
 def test_the_names_and_order_results_files_depend_on() -> None:
     assert [m.name for m in METRICS] == [
         "planned_mw", "online_mw", "accelerators_demanded", "accelerators_delivered",
-        "accelerators_installed", "installed_pflops", "backlog", "facility_capex_usd",
+        "accelerators_installed", "installed_pflops", "installed_chip_mw", "backlog",
+        "facility_capex_usd",
         "it_capex_usd", "energy_opex_usd", "total_spend_usd", "energy_twh", "emissions_mt"]
     assert {m.name: i for i, m in enumerate(METRICS)} == METRIC_INDEX
     assert "energy_mwh" in QUANTITIES and "energy_mwh" not in METRIC_INDEX

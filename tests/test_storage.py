@@ -391,7 +391,8 @@ def test_generated_models_round_trip(model: Model) -> None:
 
 
 def expected_v1_model() -> Model:
-    """What ``tests/fixtures/v1_sample.atlas`` holds, with v2's fields at their defaults."""
+    """What ``tests/fixtures/v1_sample.atlas`` holds, with v2's fields at their defaults and
+    v3's chip TDP estimated from the all-in power (÷ 1.82)."""
     return Model(
         settings=Settings(
             title="v1 fixture — “Atlas” 'quoted'", base_year=2025, horizon_year=2030,
@@ -408,11 +409,13 @@ def expected_v1_model() -> Model:
         ],
         accelerators=[
             Accelerator(name="B200", vendor="Nvidia", first_year=2025, unit_price_usd=35_000.0,
-                        price_change_per_year=-0.1, power_kw=1.8, pflops_dense=2.25,
+                        price_change_per_year=-0.1, power_kw=1.8, chip_tdp_kw=0.989,
+                        pflops_dense=2.25,
                         hbm_gb=192.0, units_per_packaging_wafer=16.0, service_life_years=5.0,
                         source="spec sheet"),
             Accelerator(name="MI355X", vendor="AMD", first_year=2025, unit_price_usd=25_000.0,
-                        price_change_per_year=-0.12, power_kw=1.9, pflops_dense=2.3,
+                        price_change_per_year=-0.12, power_kw=1.9, chip_tdp_kw=1.044,
+                        pflops_dense=2.3,
                         hbm_gb=288.0, units_per_packaging_wafer=14.0, service_life_years=4.0),
         ],
         sites=[

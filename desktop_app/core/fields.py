@@ -124,6 +124,9 @@ FIELDS: tuple[Field, ...] = (
     _f("accelerator", "power_kw", U.KW, "Power (kW)",
        "All-in power per unit: chip, server share and network share", 80, engine=True,
        **POSITIVE),
+    _f("accelerator", "chip_tdp_kw", U.KW, "Chip TDP (kW)",
+       "Thermal design power of the chip alone, without its server and network share; "
+       "installed units × TDP is the chip-level MW", 90, engine=True, **POSITIVE),
     _f("accelerator", "pflops_dense", U.PFLOPS, "Dense PFLOP/s",
        "Dense BF16 PFLOP/s per unit", 95, engine=True, **NON_NEGATIVE),
     _f("accelerator", "hbm_gb", U.GB, "HBM (GB)", "HBM per unit", 75, engine=True,

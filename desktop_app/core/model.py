@@ -86,6 +86,7 @@ class Accelerator:
     unit_price_usd: float = 30_000.0
     price_change_per_year: float = 0.0
     power_kw: float = 1.3  # all-in per unit: chip, server share and network share
+    chip_tdp_kw: float = 0.7  # the chip alone (TDP): what chip-level MW counts
     pflops_dense: float = 1.0  # dense BF16 PFLOP/s per unit
     hbm_gb: float = 80.0
     units_per_packaging_wafer: float = 15.0

@@ -379,7 +379,8 @@ def _accelerators() -> list[Accelerator]:
                        "server/network factor (Epoch energy model)")
         out.append(Accelerator(
             name=name, vendor=vendor, first_year=first, unit_price_usd=round(price),
-            price_change_per_year=change, power_kw=round(all_in, 3), pflops_dense=pflops,
+            price_change_per_year=change, power_kw=round(all_in, 3), chip_tdp_kw=tdp,
+            pflops_dense=pflops,
             hbm_gb=hbm, units_per_packaging_wafer=per_pkg, units_per_logic_wafer=per_logic,
             service_life_years=life, source=source))
     return out

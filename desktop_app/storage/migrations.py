@@ -24,7 +24,16 @@ def _v1_to_v2(db: sqlite_utils.Database) -> None:
     db["sites"].add_column("accelerators_per_mw", float)  # NULL: from the accelerator's power
 
 
-STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _v1_to_v2}
+def _v2_to_v3(db: sqlite_utils.Database) -> None:
+    """v3 added the chip TDP to accelerators. Older files only know the all-in power, so the
+    chip's share is estimated with Epoch's server-to-chip factor for H100-class servers
+    (~1.82 all-in kW per kW of TDP); a strategist with the datasheet figure types it in."""
+    db["accelerators"].add_column("chip_tdp_kw", float)
+    db.execute("UPDATE accelerators SET chip_tdp_kw = ROUND(power_kw / 1.82, 3) "
+               "WHERE typeof(power_kw) IN ('real', 'integer')")
+
+
+STEPS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 SCHEMA_VERSION = max(STEPS) + 1  # what this version writes
 
 

@@ -118,6 +118,8 @@ METRICS: tuple[Metric, ...] = (
            quantity="accelerators_installed"),
     Metric("installed_pflops", "Installed compute", "PFLOP/s", "stock", "compute",
            quantity="installed_pflops", per_unit=("pflops_dense", 1.0)),
+    Metric("installed_chip_mw", "Chip power (TDP)", "MW", "stock", "power", (1e3, "GW"),
+           quantity="installed_chip_mw", per_unit=("chip_tdp_kw", 1e-3)),
     Metric("backlog", "Backlog", "units", "stock", "count", quantity="backlog"),
     Metric("facility_capex_usd", "Facility capex", "USD", "flow", "money", _BILLIONS,
            quantity="facility_capex_usd"),
