@@ -124,3 +124,15 @@ def test_unknown_fields_read_as_text() -> None:
     assert fields.unit_of("site", "no_such_field") is units.TEXT
     assert fields.parse("site", "operator", "  Acme ") == "Acme"
     assert fields.parse("phase", "capacity_mw", "1.2 GW") == 1200
+
+
+def test_the_online_year_doc_agrees_with_validation() -> None:
+    """The tooltip and the docs page said years before the base year are capacity that
+    exists, but validation refuses them (the window is base year–horizon)."""
+    model = build_sample_model()
+    model.phases[0].online_year = model.settings.base_year - 1
+    assert [p.message for p in validate(model) if p.field == "online_year"]
+    doc = fields.BY_KEY[("phase", "online_year")].doc
+    assert "before the base year" not in doc
+    assert "within the base year" in doc or "base year–horizon" in doc
+

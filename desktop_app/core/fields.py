@@ -185,7 +185,7 @@ FIELDS: tuple[Field, ...] = (
        synonyms=("capacity", "capacity mw", "it capacity", "it mw", "mw", "power", "it load",
                  "capacity it"), **_number(0, says="capacity must be")),
     _f("phase", "online_year", U.YEAR, "Online year",
-       "Planned online year; years before the base year are capacity that exists", 80,
+       "Planned online year, within the base year–horizon", 80,
        engine=True, whole=True, shiftable=True, check="year", csv="online_year",
        csv_label="Online year", required_in_csv=True,
        synonyms=("online", "online year", "year", "cod", "commissioning year", "go live")),
