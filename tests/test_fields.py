@@ -136,3 +136,25 @@ def test_the_online_year_doc_agrees_with_validation() -> None:
     assert "before the base year" not in doc
     assert "within the base year" in doc or "base year–horizon" in doc
 
+
+@pytest.mark.parametrize("f", [f for f in fields.FIELDS if getattr(f.unit, "percent", False)],
+                         ids=lambda f: f"{f.entity}.{f.name}")
+def test_the_docs_say_how_a_signed_percent_is_stored(f: fields.Field) -> None:
+    """A price change of −5 %/yr is stored as −0.05: "a fraction 0–1" is true of shares only."""
+    text = file_format_doc.typed_as(f)
+    if f.unit.signed:  # type: ignore[attr-defined]
+        assert "0–1" not in text
+    assert "fraction" in text
+
+
+def test_the_docs_give_the_supply_capacity_bounds_validation_checks() -> None:
+    capacity = fields.BY_KEY[("supply_line", "capacity_by_year")]
+    assert "≥ 0" in file_format_doc.allowed(capacity)
+    model = build_sample_model()
+    model.supply_lines[0].capacity_by_year = {model.settings.base_year: -1.0}
+    assert [p for p in validate(model) if p.field == "capacity_by_year"]
+
+
+def test_the_generator_names_the_test_that_keeps_the_page_current() -> None:
+    doc = file_format_doc.__doc__ or ""
+    assert "tests/test_fields.py" in doc

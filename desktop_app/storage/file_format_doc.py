@@ -1,8 +1,8 @@
 """``docs/file-format.md``, written from the field table and the schema.
 
 The document describing the ``.atlas`` format is generated so that it cannot drift from what
-the code reads and writes: ``tests/storage/test_file_format_doc.py`` fails when the checked-in
-file differs from ``render()``. Regenerate with ``python -m desktop_app.storage.file_format_doc``.
+the code reads and writes: ``tests/test_fields.py`` fails when the checked-in file differs
+from ``render()``. Regenerate with ``python -m desktop_app.storage.file_format_doc``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ def typed_as(f: Field) -> str:
     unit = f.unit
     if isinstance(unit, units.Number):
         if unit.percent:
+            if unit.signed:  # a price change of -5 %/yr is stored as -0.05
+                return "percent (-5 or -5 %), stored as a fraction (-5 % is -0.05)"
             return "percent (35 or 35 %), stored as a fraction 0–1"
         spellings = [s for s in (unit.label, *unit.scales) if s]
         text = "money (30000, $30k, $3.4M)" if unit.money else "whole number" \
@@ -52,7 +54,14 @@ def typed_as(f: Field) -> str:
     return "text"
 
 
+# Bounds validation checks outside the field table's ``check`` (a supply line's capacity is a
+# year → value mapping, checked per year by ``validation._supply_lines``).
+ALLOWED_ELSEWHERE = {("supply_line", "capacity_by_year"): "≥ 0, years within base year–horizon"}
+
+
 def allowed(f: Field) -> str:
+    if (f.entity, f.name) in ALLOWED_ELSEWHERE:
+        return ALLOWED_ELSEWHERE[(f.entity, f.name)]
     if f.check == "share":
         return "0–100 %"
     if f.check == "year":
