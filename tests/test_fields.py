@@ -169,3 +169,15 @@ def test_files_the_docstrings_point_to_exist(module: object) -> None:
     named = re.findall(r"``((?:docs|tests|desktop_app)/[\w./-]+)``", module.__doc__ or "")
     assert named
     assert [p for p in named if not (root / p).exists()] == []
+
+
+def test_the_docs_say_where_supply_capacity_is_stored() -> None:
+    """``capacity_by_year`` is no column of ``supply_lines``: its rows are in
+    ``supply_capacity``, whose ``line`` is the line's position (as the codec writes it)."""
+    from desktop_app.storage.schema import SKIPPED_FIELDS
+
+    assert "capacity_by_year" in SKIPPED_FIELDS
+    text = file_format_doc.render()
+    row = next(line for line in text.splitlines() if line.startswith("| `capacity_by_year`"))
+    assert "`supply_capacity`" in row
+    assert "`line` is the line's position" in text

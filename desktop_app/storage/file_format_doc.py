@@ -13,7 +13,13 @@ from pathlib import Path
 from desktop_app.core import fields as field_table
 from desktop_app.core import units
 from desktop_app.core.fields import Field
-from desktop_app.storage.schema import APPLICATION_ID, OTHER_TABLES, ROW_TABLES, SCHEMA_VERSION
+from desktop_app.storage.schema import (
+    APPLICATION_ID,
+    OTHER_TABLES,
+    ROW_TABLES,
+    SCHEMA_VERSION,
+    SKIPPED_FIELDS,
+)
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "file-format.md"
 TITLES = {"region": "Regions", "accelerator": "Accelerators", "site": "Sites",
@@ -92,6 +98,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _stored(f: Field) -> str:
+    """The description, saying where a field that is no column of its row table is kept."""
+    if f.entity == "supply_line" and f.name in SKIPPED_FIELDS:
+        return f"{f.doc} (stored in `supply_capacity`, one row per year)".lstrip()
+    return f.doc
+
+
 def entity_section(entity: str) -> list[str]:
     lines = [f"## {TITLES[entity]} (`{TABLE_OF[entity]}`)", "",
              "| field | typed as | allowed | blank means | by period | scenario | CSV column |"
@@ -102,7 +115,7 @@ def entity_section(entity: str) -> list[str]:
         csv = f"`{f.csv}`" if f.csv else ""
         lines.append("| " + " | ".join(_cell(c) for c in (
             f"`{f.name}`", typed_as(f), allowed(f), blank, "yes" if f.per_period else "",
-            scenario_use(f), csv, f.doc)) + " |")
+            scenario_use(f), csv, _stored(f))) + " |")
     return [*lines, ""]
 
 
@@ -126,7 +139,8 @@ def render() -> str:
         "",
         "Other tables: " + ", ".join(f"`{t}` ({', '.join(c)})" for t, c in OTHER_TABLES.items())
         + ". Settings are `key`/`value` rows whose value is JSON; a supply line's capacity "
-        "per year is in `supply_capacity`; a scenario's overrides, uncertainties and "
+        "per year is in `supply_capacity` (`line` is the line's position); a scenario's "
+        "overrides, uncertainties and "
         "correlations point at the scenario by its position.",
         "",
         "Columns: **typed as** is what an editor cell or a CSV cell accepts; **by period** "
