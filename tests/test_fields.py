@@ -181,3 +181,22 @@ def test_the_docs_say_where_supply_capacity_is_stored() -> None:
     row = next(line for line in text.splitlines() if line.startswith("| `capacity_by_year`"))
     assert "`supply_capacity`" in row
     assert "`line` is the line's position" in text
+
+
+@pytest.mark.parametrize("f", fields.FIELDS, ids=lambda f: f"{f.entity}.{f.name}")
+def test_the_docs_say_required_of_every_field_that_refuses_a_blank(f: fields.Field) -> None:
+    """"blank means" said nothing for a site's region, a base year or Monte Carlo samples,
+    which an editor or a CSV cell refuses blank as it does a PUE."""
+    try:
+        f.unit.parse("")
+    except units.InputError:
+        refused = True
+    else:
+        refused = False
+    row = next(line for line in file_format_doc.entity_section(f.entity)
+               if line.startswith(f"| `{f.name}` |"))
+    blank = row.split(" | ")[3]
+    if refused:
+        assert blank == "required", row
+    else:
+        assert blank != "required", row

@@ -98,6 +98,15 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _refuses_blank(f: Field) -> bool:
+    """Whether an editor or a CSV cell refuses the field blank (what its unit says)."""
+    try:
+        f.unit.parse("")
+    except units.InputError:
+        return True
+    return False
+
+
 def _stored(f: Field) -> str:
     """The description, saying where a field that is no column of its row table is kept."""
     if f.entity == "supply_line" and f.name in SKIPPED_FIELDS:
@@ -111,7 +120,7 @@ def entity_section(entity: str) -> list[str]:
              " description |",
              "|---|---|---|---|---|---|---|---|"]
     for f in field_table.of(entity):
-        blank = f.default or ("required" if not f.optional and f.engine else "")
+        blank = f.default or ("required" if _refuses_blank(f) else "")
         csv = f"`{f.csv}`" if f.csv else ""
         lines.append("| " + " | ".join(_cell(c) for c in (
             f"`{f.name}`", typed_as(f), allowed(f), blank, "yes" if f.per_period else "",
