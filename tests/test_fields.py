@@ -124,3 +124,79 @@ def test_unknown_fields_read_as_text() -> None:
     assert fields.unit_of("site", "no_such_field") is units.TEXT
     assert fields.parse("site", "operator", "  Acme ") == "Acme"
     assert fields.parse("phase", "capacity_mw", "1.2 GW") == 1200
+
+
+def test_the_online_year_doc_agrees_with_validation() -> None:
+    """The tooltip and the docs page said years before the base year are capacity that
+    exists, but validation refuses them (the window is base year–horizon)."""
+    model = build_sample_model()
+    model.phases[0].online_year = model.settings.base_year - 1
+    assert [p.message for p in validate(model) if p.field == "online_year"]
+    doc = fields.BY_KEY[("phase", "online_year")].doc
+    assert "before the base year" not in doc
+    assert "within the base year" in doc or "base year–horizon" in doc
+
+
+@pytest.mark.parametrize("f", [f for f in fields.FIELDS if getattr(f.unit, "percent", False)],
+                         ids=lambda f: f"{f.entity}.{f.name}")
+def test_the_docs_say_how_a_signed_percent_is_stored(f: fields.Field) -> None:
+    """A price change of −5 %/yr is stored as −0.05: "a fraction 0–1" is true of shares only."""
+    text = file_format_doc.typed_as(f)
+    if f.unit.signed:  # type: ignore[attr-defined]
+        assert "0–1" not in text
+    assert "fraction" in text
+
+
+def test_the_docs_give_the_supply_capacity_bounds_validation_checks() -> None:
+    capacity = fields.BY_KEY[("supply_line", "capacity_by_year")]
+    assert "≥ 0" in file_format_doc.allowed(capacity)
+    model = build_sample_model()
+    model.supply_lines[0].capacity_by_year = {model.settings.base_year: -1.0}
+    assert [p for p in validate(model) if p.field == "capacity_by_year"]
+
+
+def test_the_generator_names_the_test_that_keeps_the_page_current() -> None:
+    doc = file_format_doc.__doc__ or ""
+    assert "tests/test_fields.py" in doc
+
+
+@pytest.mark.parametrize("module", [fields, file_format_doc], ids=lambda m: m.__name__)
+def test_files_the_docstrings_point_to_exist(module: object) -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    named = re.findall(r"``((?:docs|tests|desktop_app)/[\w./-]+)``", module.__doc__ or "")
+    assert named
+    assert [p for p in named if not (root / p).exists()] == []
+
+
+def test_the_docs_say_where_supply_capacity_is_stored() -> None:
+    """``capacity_by_year`` is no column of ``supply_lines``: its rows are in
+    ``supply_capacity``, whose ``line`` is the line's position (as the codec writes it)."""
+    from desktop_app.storage.schema import SKIPPED_FIELDS
+
+    assert "capacity_by_year" in SKIPPED_FIELDS
+    text = file_format_doc.render()
+    row = next(line for line in text.splitlines() if line.startswith("| `capacity_by_year`"))
+    assert "`supply_capacity`" in row
+    assert "`line` is the line's position" in text
+
+
+@pytest.mark.parametrize("f", fields.FIELDS, ids=lambda f: f"{f.entity}.{f.name}")
+def test_the_docs_say_required_of_every_field_that_refuses_a_blank(f: fields.Field) -> None:
+    """"blank means" said nothing for a site's region, a base year or Monte Carlo samples,
+    which an editor or a CSV cell refuses blank as it does a PUE."""
+    try:
+        f.unit.parse("")
+    except units.InputError:
+        refused = True
+    else:
+        refused = False
+    row = next(line for line in file_format_doc.entity_section(f.entity)
+               if line.startswith(f"| `{f.name}` |"))
+    blank = row.split(" | ")[3]
+    if refused:
+        assert blank == "required", row
+    else:
+        assert blank != "required", row

@@ -138,3 +138,23 @@ def test_fuzzed_csv_never_crashes_or_half_applies(text: str) -> None:
         with pytest.raises(SiteImportError):
             apply(model, result)
         assert model == snapshot
+
+
+def test_every_problem_is_blamed_on_a_column_of_the_file(model) -> None:
+    """A phase-key problem without a phase column (the name was generated) is blamed on the
+    site-name column, which the key comes from — not on "name", which is no header here."""
+    site = model.sites[0].name  # its first phase is "<site>/Phase 1", as the generated name
+    text = f"Site,Region,GPU,MW,Year\n{site},US,H100,10,2026\n"
+    result = preview(model, text)
+    (row,) = result.rows
+    assert row.problems
+    assert {column for column, _ in row.problems} <= set(result.headers)
+    assert ("Site", "2 rows share this key; keys must be unique") in row.problems
+
+
+def test_problems_of_the_phase_key_and_source_are_blamed_on_the_phase_columns(model) -> None:
+    text = ("Phase,Site,Region,GPU,MW,Year\nP1,New,US,H100,10,2026\nP1,New,US,H100,10,2027\n"
+            "P1,A/B,US,H100,10,2026\n")
+    rows = preview(model, text).rows
+    assert rows[1].problems == [("Phase", "2 rows share this key; keys must be unique")]
+    assert rows[2].problems == [("Site", "must not contain '/' (it separates site and phase)")]

@@ -5,9 +5,11 @@ whether it varies by period, whether scenarios may override or draw it, how a bl
 its table header, tooltip and width, its spreadsheet name and synonyms, and its documentation
 all live in one ``Field`` here. The editors, validation, the engine's compiled and targetable
 fields, CSV import, the settings table and ``docs/file-format.md`` read this table, so adding a
-field is one entry here plus the dataclass attribute, a migration and whatever the engine does
-with it (``docs/ARCHITECTURE.md`` has the checklist). PyPSA's per-component attribute tables
-are the model: one row per attribute, everything else derived.
+field is one entry here plus the dataclass attribute (``desktop_app/core/model.py``), a schema
+migration (``desktop_app/storage/migrations.py``), whatever the engine does with it, and
+regenerating the docs page (``python -m desktop_app.storage.file_format_doc``;
+``tests/test_fields.py`` fails until then). PyPSA's per-component attribute tables are the
+model: one row per attribute, everything else derived.
 """
 
 from __future__ import annotations
@@ -188,7 +190,7 @@ FIELDS: tuple[Field, ...] = (
        synonyms=("capacity", "capacity mw", "it capacity", "it mw", "mw", "power", "it load",
                  "capacity it"), **_number(0, says="capacity must be")),
     _f("phase", "online_year", U.YEAR, "Online year",
-       "Planned online year; years before the base year are capacity that exists", 80,
+       "Planned online year, within the base year–horizon", 80,
        engine=True, whole=True, shiftable=True, check="year", csv="online_year",
        csv_label="Online year", required_in_csv=True,
        synonyms=("online", "online year", "year", "cod", "commissioning year", "go live")),

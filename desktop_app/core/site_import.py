@@ -234,8 +234,12 @@ def _check_against_model(model: Model, result: SitePreview) -> None:
         if row is not None:
             target = field_table.field(problem.entity, problem.field)
             wanted = target.csv if target is not None and target.csv else problem.field
-            column = next((h for h, t in result.mapping.items() if t == wanted), problem.field)
-            row.problems.append((column, problem.message))
+            column = next((h for h, t in result.mapping.items() if t == wanted), None)
+            if column is None and problem.field == "name":
+                # A phase name the import generated ("Phase 2"): its key comes from the site
+                # name, the one column of the key the file has.
+                column = next((h for h, t in result.mapping.items() if t == "name"), None)
+            row.problems.append((column or problem.field, problem.message))
 
 
 def apply(model: Model, result: SitePreview) -> None:

@@ -1,8 +1,8 @@
 """``docs/file-format.md``, written from the field table and the schema.
 
 The document describing the ``.atlas`` format is generated so that it cannot drift from what
-the code reads and writes: ``tests/storage/test_file_format_doc.py`` fails when the checked-in
-file differs from ``render()``. Regenerate with ``python -m desktop_app.storage.file_format_doc``.
+the code reads and writes: ``tests/test_fields.py`` fails when the checked-in file differs
+from ``render()``. Regenerate with ``python -m desktop_app.storage.file_format_doc``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,13 @@ from pathlib import Path
 from desktop_app.core import fields as field_table
 from desktop_app.core import units
 from desktop_app.core.fields import Field
-from desktop_app.storage.schema import APPLICATION_ID, OTHER_TABLES, ROW_TABLES, SCHEMA_VERSION
+from desktop_app.storage.schema import (
+    APPLICATION_ID,
+    OTHER_TABLES,
+    ROW_TABLES,
+    SCHEMA_VERSION,
+    SKIPPED_FIELDS,
+)
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "file-format.md"
 TITLES = {"region": "Regions", "accelerator": "Accelerators", "site": "Sites",
@@ -28,6 +34,8 @@ def typed_as(f: Field) -> str:
     unit = f.unit
     if isinstance(unit, units.Number):
         if unit.percent:
+            if unit.signed:  # a price change of -5 %/yr is stored as -0.05
+                return "percent (-5 or -5 %), stored as a fraction (-5 % is -0.05)"
             return "percent (35 or 35 %), stored as a fraction 0–1"
         spellings = [s for s in (unit.label, *unit.scales) if s]
         text = "money (30000, $30k, $3.4M)" if unit.money else "whole number" \
@@ -52,7 +60,14 @@ def typed_as(f: Field) -> str:
     return "text"
 
 
+# Bounds validation checks outside the field table's ``check`` (a supply line's capacity is a
+# year → value mapping, checked per year by ``validation._supply_lines``).
+ALLOWED_ELSEWHERE = {("supply_line", "capacity_by_year"): "≥ 0, years within base year–horizon"}
+
+
 def allowed(f: Field) -> str:
+    if (f.entity, f.name) in ALLOWED_ELSEWHERE:
+        return ALLOWED_ELSEWHERE[(f.entity, f.name)]
     if f.check == "share":
         return "0–100 %"
     if f.check == "year":
@@ -83,17 +98,33 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _refuses_blank(f: Field) -> bool:
+    """Whether an editor or a CSV cell refuses the field blank (what its unit says)."""
+    try:
+        f.unit.parse("")
+    except units.InputError:
+        return True
+    return False
+
+
+def _stored(f: Field) -> str:
+    """The description, saying where a field that is no column of its row table is kept."""
+    if f.entity == "supply_line" and f.name in SKIPPED_FIELDS:
+        return f"{f.doc} (stored in `supply_capacity`, one row per year)".lstrip()
+    return f.doc
+
+
 def entity_section(entity: str) -> list[str]:
     lines = [f"## {TITLES[entity]} (`{TABLE_OF[entity]}`)", "",
              "| field | typed as | allowed | blank means | by period | scenario | CSV column |"
              " description |",
              "|---|---|---|---|---|---|---|---|"]
     for f in field_table.of(entity):
-        blank = f.default or ("required" if not f.optional and f.engine else "")
+        blank = f.default or ("required" if _refuses_blank(f) else "")
         csv = f"`{f.csv}`" if f.csv else ""
         lines.append("| " + " | ".join(_cell(c) for c in (
             f"`{f.name}`", typed_as(f), allowed(f), blank, "yes" if f.per_period else "",
-            scenario_use(f), csv, f.doc)) + " |")
+            scenario_use(f), csv, _stored(f))) + " |")
     return [*lines, ""]
 
 
@@ -117,7 +148,8 @@ def render() -> str:
         "",
         "Other tables: " + ", ".join(f"`{t}` ({', '.join(c)})" for t, c in OTHER_TABLES.items())
         + ". Settings are `key`/`value` rows whose value is JSON; a supply line's capacity "
-        "per year is in `supply_capacity`; a scenario's overrides, uncertainties and "
+        "per year is in `supply_capacity` (`line` is the line's position); a scenario's "
+        "overrides, uncertainties and "
         "correlations point at the scenario by its position.",
         "",
         "Columns: **typed as** is what an editor cell or a CSV cell accepts; **by period** "
