@@ -5,15 +5,14 @@ Run from the repository root (no display needed; Qt renders offscreen)::
     .venv/bin/python benchmarks/dist.py             # builds what is missing or stale (cached)
     .venv/bin/python benchmarks/dist.py --no-build  # measures what dist/ holds
 
-Budgets (issue #7), on the project's 2-core machines: onedir ≤ 200 MB, onefile ≤ 80 MB,
-start-up of the onedir binary to its first painted window ≤ 1.5 s. Sizes are the bytes of every
-file (symlinks as links), in MB = 10^6 bytes (MiB beside them). Start-up: a fresh process runs
-the binary with no arguments and ``COMPUTE_ATLAS_BENCH=first-paint``; the app prints the
+Budgets of the standalone binary, on the project's 2-core machines: onedir ≤ 200 MB, onefile ≤
+80 MB, start-up of the onedir binary to its first painted window ≤ 1.5 s. Sizes are the bytes of
+every file (symlinks as links), in MB = 10^6 bytes (MiB beside them). Start-up: a fresh process
+runs the binary with no arguments and ``COMPUTE_ATLAS_BENCH=first-paint``; the app prints the
 wall-clock time right after its main window's first paint event and quits (see
 ``desktop_app/ui/app.py``). Median of 5 starts with fresh settings folders, the first (colder)
 start shown too. ``--version`` and ``--selftest`` are timed for reference. Timings are printed
-with OK/OVER and never asserted (machines vary 15–30 % run to run).
-"""
+with OK/OVER and never asserted (machines vary 15–30 % run to run). """
 
 from __future__ import annotations
 

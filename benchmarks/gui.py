@@ -4,7 +4,7 @@ Run from the repository root (no display needed; Qt renders offscreen)::
 
     .venv/bin/python benchmarks/gui.py
 
-Budgets (issue #4), on the project's 2-core machines:
+Budgets of the desktop application, on the project's 2-core machines:
 
 1. **Cold start to first painted window** with the sample model ≤ 1.5 s: a fresh interpreter
    runs ``python -m desktop_app.ui.app`` with ``COMPUTE_ATLAS_BENCH=first-paint``; the app prints

@@ -1,4 +1,4 @@
-"""Live dashboard timings (issue #5): slider to plotted data, and Monte Carlo off the GUI thread.
+"""Live dashboard timings: slider to plotted data, and Monte Carlo off the GUI thread.
 
 Run from the repository root (no display needed; Qt renders offscreen)::
 

@@ -1,4 +1,4 @@
-"""Every formula of the projection (DESIGN §3) on hand-computed one-site / two-site cases.
+"""Every formula of the projection on hand-computed one-site / two-site cases.
 
 Each test builds a tiny model whose numbers can be worked out on paper; the arithmetic is in the
 comments next to the expected values. Unless a test says otherwise the reference case is:

@@ -1,4 +1,4 @@
-"""Monte Carlo (DESIGN §3): reproducible, chunked, converging, correlated, cancellable, compact.
+"""Monte Carlo: reproducible, chunked, converging, correlated, cancellable, compact.
 
 The reference model: one 100-MW phase online 2027 in region US (lead time 2 years, $11.7M/MW, so
 deterministic facility capex is $585M in each of 2025 and 2026), and a second 50-MW site in EU.

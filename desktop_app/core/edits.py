@@ -465,7 +465,8 @@ _LISTS = {"region": "regions", "accelerator": "accelerators", "site": "sites", "
 def check_rows(model: Model, kind: str, rows: Sequence[Any]) -> list[Problem]:
     """The validation problems of ``rows`` (already in ``model``), without validating the rest.
 
-    A paste into a 10,000-site model must not validate every site (~0.2 s) to vet three rows:
+    A paste into a 10,000-site model must not validate every site to vet three rows
+    (``benchmarks/gui.py`` times the paste):
     the rows are validated in a slim model holding them, the rows sharing their keys (to catch
     duplicates) and what they refer to. Scenarios refer to everything, so they get the full run.
     """

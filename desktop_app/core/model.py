@@ -1,4 +1,4 @@
-"""The domain model of a Compute Atlas document (DESIGN §2), free of Qt and of storage.
+"""The domain model of a Compute Atlas document, free of Qt and of storage.
 
 Entities refer to each other by their human keys (region code, accelerator name, site name,
 scenario name), never by row ids: that is what scenario files and colleagues share, and what the
@@ -46,7 +46,7 @@ class PeriodKind(StrEnum):
 class ITCapexTiming(StrEnum):
     """When accelerator (IT) capex is booked.
 
-    ``delivery`` is DESIGN §3 (spent when accelerators arrive, at that period's unit price);
+    ``delivery`` spends it when accelerators arrive, at that period's unit price;
     ``lead_time`` books it with the facility capex over the construction lead time, which is how
     the reference Monte Carlo model of the engine issue counts it.
     """

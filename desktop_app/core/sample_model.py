@@ -1,7 +1,7 @@
-"""The built-in sample model "2026 buildout" (DESIGN §7), with every figure's source and year.
+"""The built-in sample model "2026 buildout", with every figure's source and year.
 
-Figures come from ``shared/data/reference-figures.md`` (published up to mid-2026). Confidence tags
-follow that file: H primary, M reputable secondary, L weak or assumed. Where a number is derived
+Figures come from published sources up to mid-2026, each named in its row's ``source``, with a
+confidence tag: H primary, M reputable secondary, L weak or assumed. Where a number is derived
 the source text says how ("derived: ...").
 
 Units as in ``core.model``: a phase's ``capacity_mw`` is IT MW. The projects table gives facility

@@ -1,1 +1,2 @@
-"""The NumPy projection engine (DESIGN §3)."""
+"""The NumPy projection engine: compiled arrays, scenarios, the kernels, Monte Carlo and
+sensitivity (``docs/ARCHITECTURE.md`` has the flow)."""

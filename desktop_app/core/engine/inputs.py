@@ -1,4 +1,4 @@
-"""The kernel's inputs (DESIGN §3): per-phase, per-region and per-kind arrays derived from
+"""The kernel's inputs: per-phase, per-region and per-kind arrays derived from
 (scenario-edited, possibly sampled) model arrays, in the kernel's dtype.
 
 Phases are taken in region order when supply or caps constrain (regional sums become one

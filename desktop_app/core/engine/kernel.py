@@ -1,4 +1,4 @@
-"""The projection kernel (DESIGN §3): demand, supply, allocation, money and energy per period.
+"""The projection kernel: demand, supply, allocation, money and energy per period.
 
 Every per-phase array is ``(samples, phases)`` where ``samples`` is 1 for a deterministic run;
 the only Python loop is over periods, because a period's backlog feeds the next one. Phases are

@@ -38,10 +38,9 @@ def cheaper(inp: KernelInputs) -> bool:
 
     The fast path makes ~10 passes over (sample, phase) and ~30 over float64 (sample, bucket,
     group); the general kernel ~25 over (sample, period, phase). With many groups and long
-    horizons (quarters, long leads) the buckets outgrow the phases: 40 phases in 40 groups over
-    26 years of quarters ran 2× slower than the general kernel, the sample model (71 phases,
-    20 groups, 7 years) about even, the engine issue's reference model (500 phases, 3 groups)
-    3× faster. Taken when buckets × groups ≤ periods × phases / 3.
+    horizons (quarters, long leads) the buckets outgrow the phases and the fast path loses (many
+    groups over long quarterly horizons), while few groups over many phases win
+    (``benchmarks/engine.py`` measures both). Taken when buckets × groups ≤ periods × phases / 3.
     """
     groups = _groups(inp)
     n_phases = inp.demand_units.shape[1]

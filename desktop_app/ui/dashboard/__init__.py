@@ -1,4 +1,4 @@
-"""The live dashboard (issue #5): six pyqtgraph plots that follow every edit and slider drag.
+"""The live dashboard: six pyqtgraph plots that follow every edit and slider drag.
 
 Modules: ``controller`` (projector, coalescing, the current choices), ``view`` (the widget),
 ``window_hooks`` (File ▸ Export Plot, status bar), ``base`` and ``items`` (legend toggles,

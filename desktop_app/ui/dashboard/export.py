@@ -1,8 +1,8 @@
 """Plots to PNG and SVG, their data to CSV.
 
 SVG goes through pyqtgraph's ``SVGExporter``, which works with the pinned PySide6 6.10; on
-Qt ≥ 6.11 it raises (``x,y = c.split(',')``: Qt closes paths with ``Z``, pyqtgraph issue #3495,
-see ``../shared/platform-notes.md``). Then, and whenever its output is not a usable SVG, the plot's
+Qt ≥ 6.11 it raises (``x,y = c.split(',')``: Qt closes paths with ``Z``; upstream pyqtgraph
+issue 3495, not fixed in 0.14.0). Then, and whenever its output is not a usable SVG, the plot's
 scene is painted into a ``QSvgGenerator`` instead: the same picture, as Qt's own SVG.
 """
 
