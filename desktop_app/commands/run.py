@@ -7,7 +7,6 @@ import sys
 
 import numpy as np
 
-from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.commands.new_validate import open_or_report, output_problem
 from desktop_app.commands.progress import ProgressBar
 from desktop_app.core.engine.montecarlo import run_monte_carlo
@@ -22,6 +21,7 @@ from desktop_app.core.results_io import (
     write_results,
 )
 from desktop_app.core.validation import MAX_SAMPLES, MAX_SEED, validate
+from desktop_app.exit_codes import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 SUMMARY = (("total_spend_usd", "Total compute spend", 1e9, "USD B"),
            ("online_mw", "Online capacity, end of year", 1e3, "GW"),
