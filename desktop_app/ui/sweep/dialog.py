@@ -1,10 +1,10 @@
 """File ▸ Sweep…: set up a sweep, run it in a worker, and see which assumptions matter.
 
-``install_sweep(window)`` connects File ▸ Sweep… (placed by ``ui.actions``); it opens one
-non-modal ``QSweepDialog`` per window. The dialog builds a sweep spec document from its
-controls and reads it with ``core.sweep.spec.parse_spec`` — the path the CLI's spec files
-take — then runs ``run_sweep`` in-process in a worker thread (``QBackground``) with progress
-and cancel, the way Monte Carlo runs: the GUI thread only draws.
+``install_sweep(window)`` wires File ▸ Sweep… (ui.actions); it opens one non-modal ``QSweepDialog``
+per window. The dialog builds a sweep spec document from its controls and reads it with
+``core.sweep.spec.parse_spec`` — the path the CLI's spec files take — then runs ``run_sweep``
+in-process in a worker thread (``QBackground``) with progress and cancel, the way Monte Carlo
+runs: the GUI thread only draws.
 
 Results: a scatter of any two swept drivers, each point coloured by its P50 of the output (colour
 bar beside it), the points across the threshold ringed and the discovered PRIM box drawn over
@@ -54,8 +54,6 @@ if TYPE_CHECKING:
     from desktop_app.core.sweep.answers import Answers
     from desktop_app.core.sweep.run import SweepResult
     from desktop_app.ui.window_api import WindowApi
-
-__all__ = ["FILE_SWEEP", "QSweepCommand", "QSweepDialog", "install_sweep"]
 DEFAULT_DRIVERS = ("demand_growth", "price_change", "packaging_change", "online_delay")
 DEFAULT_METRIC = "total_spend_usd"
 DEFAULT_POINTS = 64
