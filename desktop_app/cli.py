@@ -1,7 +1,7 @@
 """The ``compute-atlas`` command: the GUI when no subcommand is given, otherwise headless work.
 
-Exit codes scripts can rely on: 0 ok, 1 validation problems, 2 usage, 3 cannot open a file,
-4 the run failed or was interrupted.
+Exit codes scripts can rely on (``desktop_app.exit_codes``): 0 ok, 1 validation problems,
+2 usage, 3 cannot open a file, 4 the run failed or was interrupted.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_app import __version__
+from desktop_app.exit_codes import EXIT_FAILED, EXIT_OK
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_CANNOT_OPEN, EXIT_FAILED = 0, 1, 2, 3, 4
 SUBCOMMANDS = ("new", "validate", "run", "scenario", "import-sites", "sweep")
 
 

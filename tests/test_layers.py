@@ -1,4 +1,5 @@
-"""Layering rule: ``desktop_app.core`` and ``desktop_app.storage`` never import Qt.
+"""Layering rule: ``desktop_app.core``, ``desktop_app.storage`` and the headless
+``desktop_app.commands`` never import Qt.
 
 Core (domain + engine) and storage must stay usable from scripts, benchmarks and tests without
 a GUI toolkit, and a Qt import hidden in them would also slow every headless run. Checking the
@@ -14,7 +15,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-QT_FREE_PACKAGES = ("desktop_app.core", "desktop_app.storage")
+# The same rule as import-linter's "qt-free" contract (pyproject.toml), checked at run time:
+# this catches dynamic imports (importlib, __import__) the static graph cannot see.
+QT_FREE_PACKAGES = ("desktop_app.core", "desktop_app.storage", "desktop_app.commands")
 FORBIDDEN = ("PySide6", "pyqtgraph", "shiboken6")
 
 # Installed first thing in the child interpreter. Imports already in sys.modules bypass

@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 
 from desktop_app.core.engine.project import Projector
 from desktop_app.core.engine.sensitivity import tornado
+from desktop_app.ui import actions as A
 from desktop_app.ui.dashboard import export
 from desktop_app.ui.dashboard.view import PANELS
 
@@ -21,9 +22,10 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def menu_action(window, key: str, fmt: str):
-    action = window.dashboard.export_menu.findChild(type(window.undo_action),
-                                                    f"export.{key}.{fmt}")
-    assert action is not None, f"File ▸ Export Plot has no {key} {fmt}"
+    action = window.action(f"export.{key}.{fmt}")
+    plot_menu = window.menu(f"{A.MENU_EXPORT_PLOT}.{key}")
+    assert plot_menu.menuAction() in window.dashboard.export_menu.actions()
+    assert action in plot_menu.actions(), f"File ▸ Export Plot has no {key} {fmt}"
     return action
 
 

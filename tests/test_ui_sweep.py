@@ -7,11 +7,12 @@ import json
 import time
 
 import numpy as np
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.sweep.answers import answers
 from desktop_app.core.sweep.run import run_sweep
 from desktop_app.core.sweep.spec import parse_spec
+from desktop_app.ui import actions as A
 from desktop_app.ui.sweep.dialog import FILE_SWEEP, QSweepDialog
 
 pytest_plugins = ["ui_fixtures"]
@@ -21,11 +22,8 @@ SMALL = {"price_change": (-40.0, 40.0), "demand_growth": (-10.0, 30.0)}
 
 def open_sweep(qtbot, window) -> QSweepDialog:
     """Open the dialog the way the user does: File ▸ Sweep…."""
-    quit_action = window.actions["file.quit"]
-    file_menu = next(m for m in window.menuBar().findChildren(QMenu)
-                     if quit_action in m.actions())
-    action = window.actions[FILE_SWEEP]
-    assert action in file_menu.actions()
+    action = window.action(FILE_SWEEP)
+    assert action in window.menu(A.MENU_FILE).actions()
     action.trigger()
     dialog = window.sweep.dialog
     assert isinstance(dialog, QSweepDialog)
@@ -50,10 +48,7 @@ def run_and_wait(qtbot, dialog: QSweepDialog) -> None:
 
 
 def test_menu_entry_sits_in_file_menu_above_quit(window):
-    quit_action = window.actions["file.quit"]
-    file_menu = next(m for m in window.menuBar().findChildren(QMenu)
-                     if quit_action in m.actions())
-    names = [a.objectName() or a.text() for a in file_menu.actions()]
+    names = [a.objectName() or a.text() for a in window.menu(A.MENU_FILE).actions()]
     assert names.index(FILE_SWEEP) < names.index("file.quit")
 
 

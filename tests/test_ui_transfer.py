@@ -19,6 +19,7 @@ from desktop_app.core.edits import RemoveRows, SetField
 from desktop_app.core.engine.montecarlo import run_monte_carlo
 from desktop_app.core.engine.project import Projector
 from desktop_app.core.results_io import scenario_inputs
+from desktop_app.ui import actions as A
 from desktop_app.ui.transfer import file_transfer as T
 
 pytest_plugins = ["ui_fixtures"]
@@ -56,9 +57,7 @@ def open_import(qtbot, window, dialog_answers, path: Path):
 
 
 def test_file_menu_has_import_and_export(window):
-    quit_action = window.actions["file.quit"]
-    file_menu = next(m for m in window.menuBar().findChildren(QMenu)
-                     if quit_action in m.actions())
+    file_menu = window.menu(A.MENU_FILE)
     titles = [a.text() for a in file_menu.actions()]
     assert titles.index("&Import") < titles.index("&Export") < titles.index("&Quit")
     imports = file_menu.findChild(QMenu, "menu.file.import")

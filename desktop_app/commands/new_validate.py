@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.core.model import Model
 from desktop_app.core.sample_model import build_sample_model
 from desktop_app.core.validation import validate as validate_model
+from desktop_app.exit_codes import EXIT_CANNOT_OPEN, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.storage.document import create_document, read_model
 from desktop_app.storage.errors import DocumentError
 

@@ -7,7 +7,6 @@ import sys
 
 import numpy as np
 
-from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.commands.new_validate import open_or_report, output_problem
 from desktop_app.commands.progress import ProgressBar
 from desktop_app.core.engine import statistics
@@ -25,6 +24,7 @@ from desktop_app.core.results_io import (
     write_results,
 )
 from desktop_app.core.validation import validate
+from desktop_app.exit_codes import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 # The metrics the summary prints, in their report units (``engine.metrics``).
 SUMMARY = ("total_spend_usd", "online_mw", "energy_twh")

@@ -7,7 +7,6 @@ import copy
 import sys
 from pathlib import Path
 
-from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.commands.new_validate import open_or_report
 from desktop_app.core.model import Model, Scenario
 from desktop_app.core.scenario_diff import diff_scenarios, output_deltas
@@ -18,6 +17,7 @@ from desktop_app.core.scenario_files import (
     write_scenario_file,
 )
 from desktop_app.core.scenario_import import apply_import, plan_import
+from desktop_app.exit_codes import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.storage.document import Document
 from desktop_app.storage.errors import DocumentError
 

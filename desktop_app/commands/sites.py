@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.core.site_import import SiteImportError, apply, preview, read_csv_text
+from desktop_app.exit_codes import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.storage.document import Document
 from desktop_app.storage.errors import DocumentError
 

@@ -14,7 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-from desktop_app.cli import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from desktop_app.commands.new_validate import open_or_report, output_problem
 from desktop_app.commands.progress import ProgressBar
 from desktop_app.core.engine import statistics
@@ -32,6 +31,7 @@ from desktop_app.core.sweep.run import (
 )
 from desktop_app.core.sweep.spec import SweepSpec, SweepSpecError, read_spec
 from desktop_app.core.validation import validate
+from desktop_app.exit_codes import EXIT_CANNOT_OPEN, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

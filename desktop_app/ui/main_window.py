@@ -2,33 +2,41 @@
 
 Nothing here edits the model or touches files: editors, the document controller, the autosaver
 and the issues panel each own their job, and this module connects their signals and actions.
+Menus and toolbar come from the table in ``ui.actions`` (built by ``ui.menus``); the plug-ins
+(dashboard hooks, File ▸ Import/Export, File ▸ Sweep) get this window as a
+``ui.window_api.WindowApi`` and connect their actions by id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QTabWidget,
     QWidget,
 )
 
 from desktop_app.core import edits
+from desktop_app.core.model import Scenario
 from desktop_app.core.validation import Problem
 from desktop_app.ui import actions as A
 from desktop_app.ui import dialogs, settings
 from desktop_app.ui.autosave import QAutosaver
 from desktop_app.ui.background import QBackground
 from desktop_app.ui.dashboard import QDashboard
+from desktop_app.ui.dashboard.window_hooks import install_dashboard
 from desktop_app.ui.document_controller import QDocumentController
 from desktop_app.ui.icons import icon
 from desktop_app.ui.issues_panel import QIssuesPanel
+from desktop_app.ui.menus import QMenuBuilder
 from desktop_app.ui.navigator import QNavigator
 from desktop_app.ui.session import QDocumentSession
 from desktop_app.ui.sweep.dialog import install_sweep
@@ -51,7 +59,14 @@ class QAtlasMainWindow(QMainWindow):
         self.session = QDocumentSession(self)
         self.autosaver = QAutosaver(self.session, autosave_ms)
         self.documents = QDocumentController(self, self.session, self.autosaver)
-        self.actions = A.build_actions(self)
+        self.menu_builder = QMenuBuilder(self)
+        self.actions: dict[str, QAction] = self.menu_builder.actions  # by id, kept up to date
+        stack = self.session.stack
+        self.menu_builder.register((*A.MENUS, *A.SPECS), made={
+            A.EDIT_UNDO: stack.createUndoAction(self, A.BY_ID[A.EDIT_UNDO].text),
+            A.EDIT_REDO: stack.createRedoAction(self, A.BY_ID[A.EDIT_REDO].text)})
+        self.undo_action, self.redo_action = self.actions[A.EDIT_UNDO], self.actions[A.EDIT_REDO]
+        self.recent_menu = self.menu(A.MENU_FILE_RECENT)
         self.navigator = QNavigator(self.session)
         self.issues = QIssuesPanel(self.session)
         self.dashboard = QDashboard(self.session)  # with its drivers, scenarios and diff view
@@ -61,11 +76,10 @@ class QAtlasMainWindow(QMainWindow):
         self.current_kind = "site"
         self._build_layout()
         self._build_menus()
-        self._build_toolbar()
         self._build_status_bar()
         self._connect()
         self.file_transfer = install_file_transfer(self)  # File ▸ Import, Export
-        self.dashboard.install(self)  # File ▸ Export Plot, Monte Carlo in the status bar
+        install_dashboard(self.dashboard, self)  # File ▸ Export Plot, Monte Carlo status
         self.sweep = install_sweep(self)  # File ▸ Sweep…
         self.restore_layout()
         self._update_title()
@@ -129,55 +143,23 @@ class QAtlasMainWindow(QMainWindow):
         self.resizeDocks([sites, phases], [190, 150], Qt.Orientation.Vertical)  # dashboard
 
     def _build_menus(self) -> None:
-        a, bar = self.actions, self.menuBar()
-        self.undo_action = self.session.stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.setIcon(icon("edit-undo"))
-        self.redo_action = self.session.stack.createRedoAction(self, "&Redo")
-        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
-        redo_keys += [QKeySequence(k) for k in ("Ctrl+Shift+Z", "Ctrl+Y")
-                      if QKeySequence(k) not in redo_keys]
-        self.redo_action.setShortcuts(redo_keys)
-        self.redo_action.setIcon(icon("edit-redo"))
-        file = bar.addMenu("&File")
-        file.addActions([a[A.FILE_NEW], a[A.FILE_NEW_SAMPLE], a[A.FILE_OPEN]])
-        self.recent_menu = file.addMenu("Open &Recent")
+        """The entries only the window can list (its panels) join the table's; the rest of
+        the menu bar and the toolbar were built from ``ui.actions`` already."""
         self.recent_menu.aboutToShow.connect(
             lambda: self.documents.fill_recent_menu(self.recent_menu))
-        file.addSeparator()
-        file.addActions([a[A.FILE_SAVE], a[A.FILE_SAVE_AS], a[A.FILE_REVERT], a[A.FILE_CLOSE]])
-        file.addSeparator()
-        file.addAction(a[A.FILE_QUIT])
-        edit = bar.addMenu("&Edit")
-        edit.addActions([self.undo_action, self.redo_action])
-        edit.addSeparator()
-        edit.addActions([a[A.EDIT_COPY], a[A.EDIT_PASTE]])
-        edit.addSeparator()
-        edit.addActions([a[A.EDIT_ADD], a[A.EDIT_DUPLICATE], a[A.EDIT_DELETE]])
-        edit.addSeparator()
-        edit.addAction(a[A.EDIT_FIND])
-        view = bar.addMenu("&View")
-        for i, name in enumerate(GO_TO):  # Ctrl+0…8: show a panel and put the keyboard in it
-            action = view.addAction(f"Go to {self.docks[name].windowTitle()}")
-            action.setShortcut(QKeySequence(f"Ctrl+{i}"))
-            action.triggered.connect(lambda _c=False, n=name: self.go_to(n))
-        panels = view.addMenu("&Panels")
-        for dock in self.docks.values():
-            panels.addAction(dock.toggleViewAction())
-        view.addSeparator()
-        view.addAction("Reset &Layout", self.reset_layout)
-        bar.addMenu("&Help").addAction(a[A.HELP_ABOUT])
-
-    def _build_toolbar(self) -> None:
-        a = self.actions
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("toolbar.main")
+        go_to = [A.ActionSpec(f"view.go_to.{name}", f"Go to {self.docks[name].windowTitle()}",
+                              f"Ctrl+{i}", places=(A.Place(A.MENU_VIEW, "panels", i),))
+                 for i, name in enumerate(GO_TO)]  # Ctrl+0…8: show a panel, keyboard in it
+        panels = [A.ActionSpec(f"view.panel.{name}", dock.windowTitle(),
+                               places=(A.Place(A.MENU_VIEW_PANELS, "docks", i),))
+                  for i, (name, dock) in enumerate(self.docks.items())]
+        self.register([*go_to, *panels], made={f"view.panel.{name}": dock.toggleViewAction()
+                                               for name, dock in self.docks.items()})
+        for name in GO_TO:
+            self.actions[f"view.go_to.{name}"].triggered.connect(
+                lambda _c=False, n=name: self.go_to(n))
+        toolbar = self.menu_builder.toolbars[A.TOOLBAR_MAIN]
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        for item in (a[A.FILE_NEW], a[A.FILE_OPEN], a[A.FILE_SAVE], None, self.undo_action,
-                     self.redo_action, None, a[A.EDIT_ADD], a[A.EDIT_DUPLICATE],
-                     a[A.EDIT_DELETE], None, a[A.EDIT_COPY], a[A.EDIT_PASTE], None,
-                     a[A.EDIT_FIND]):
-            toolbar.addSeparator() if item is None else toolbar.addAction(item)
 
     def _build_status_bar(self) -> None:
         self.problem_label = QLabel(self)
@@ -194,7 +176,8 @@ class QAtlasMainWindow(QMainWindow):
             A.EDIT_ADD: lambda: self._editor_command("add_row"),
             A.EDIT_DUPLICATE: lambda: self._editor_command("duplicate_rows"),
             A.EDIT_DELETE: self.delete_rows,
-            A.EDIT_FIND: self.find, A.HELP_ABOUT: lambda: dialogs.show_about(self),
+            A.EDIT_FIND: self.find, A.VIEW_RESET_LAYOUT: self.reset_layout,
+            A.HELP_ABOUT: lambda: dialogs.show_about(self),
         }.items():
             a[action_id].triggered.connect(lambda _checked=False, h=handler: h())
         docs.sig_message.connect(self.show_message)
@@ -341,8 +324,40 @@ class QAtlasMainWindow(QMainWindow):
         else:
             QApplication.restoreOverrideCursor()
 
+    # --- for the plug-ins: ui.window_api.WindowApi -------------------------------------
+    def widget(self) -> QWidget:
+        return self
+
+    def action(self, action_id: str) -> QAction:
+        return self.actions[action_id]
+
+    def menu(self, menu_id: str) -> QMenu:
+        return self.menu_builder.menus[menu_id]
+
+    def register(self, specs: Iterable[A.ActionSpec | A.MenuSpec],
+                 made: dict[str, QAction] | None = None) -> dict[str, QAction]:
+        return self.menu_builder.register(specs, made)
+
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_MS)
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        self.statusBar().addPermanentWidget(widget)
+
+    def show_page(self, widget: QWidget) -> None:
+        self.dashboard_area.setCurrentWidget(widget)
+
+    def select_row(self, kind: str, uid: int) -> None:
+        self.show_editor(kind, focus=False).select(uid, focus=False)
+
+    def current_scenario(self) -> str | None:
+        row = self.editors["scenario"].current_row()
+        name = row.name if isinstance(row, Scenario) else self.dashboard.current_scenario()
+        return name if name is not None and self.session.model.scenario(name) else None
+
+    def opening(self) -> str | None:
+        loading = self.documents.loading
+        return loading.name if loading is not None else None
 
     # --- layout persistence ---------------------------------------------------------------
     def restore_layout(self) -> None:

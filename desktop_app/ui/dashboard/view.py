@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QMenu,
     QProgressBar,
     QPushButton,
@@ -29,16 +28,17 @@ from PySide6.QtWidgets import (
 from desktop_app.core.edits import Event, ModelReset
 from desktop_app.core.engine.arrays import window_years
 from desktop_app.core.engine.result import METRICS, MonteCarloResult
-from desktop_app.ui.dashboard import window_hooks
+from desktop_app.ui import dialogs, settings
 from desktop_app.ui.dashboard.controller import Outcome, QDashboardController, TornadoOutcome
 from desktop_app.ui.dashboard.drivers_panel import QDriversPanel
 from desktop_app.ui.dashboard.monte_carlo import QMonteCarloController
+from desktop_app.ui.dashboard.panels import FORMATS, PANELS, TITLES
 from desktop_app.ui.dashboard.scales import money
 from desktop_app.ui.dashboard.scenario_diff_view import QScenarioDiffView
 from desktop_app.ui.dashboard.scenario_manager import QScenarioManager
 from desktop_app.ui.session import QDocumentSession
 
-PANELS = window_hooks.PANELS
+__all__ = ["PANELS", "QDashboard"]
 
 ALL_REGIONS = "All regions"
 
@@ -405,9 +405,19 @@ class QDashboard(QWidget):
 
     def export_dialog(self, key: str, fmt: str) -> None:
         """Ask where, then write plot ``key`` as ``fmt`` (png, svg or csv)."""
-        window_hooks.export_dialog(self, key, fmt)
-
-    def install(self, window: QMainWindow) -> None:
-        """File ▸ Export Plot, the Monte Carlo summary in the status bar, and the scenario
-        manager's messages and diff requests: see ``window_hooks.install``."""
-        window_hooks.install(self, window)
+        self.build_plots()
+        folder = settings.get(settings.LAST_DIRECTORY) or str(Path.home())
+        title = TITLES[key]
+        path = dialogs.get_export_path(self, f"Export {title} as {FORMATS[fmt][0]}",
+                                       str(Path(folder) / f"{key}.{fmt}"), FORMATS[fmt][1])
+        if not path:
+            return
+        if not path.lower().endswith(f".{fmt}"):
+            path += f".{fmt}"
+        try:
+            self.export(key, fmt, path)
+        except (OSError, ValueError, RuntimeError) as exc:
+            dialogs.show_error(self, "Export failed", f"Could not write {path}:\n{exc}")
+            return
+        settings.put(settings.LAST_DIRECTORY, str(Path(path).parent))
+        self.sig_message.emit(f"Exported {title} to {path}")

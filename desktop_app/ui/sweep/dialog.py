@@ -1,6 +1,6 @@
 """File ▸ Sweep…: set up a sweep, run it in a worker, and see which assumptions matter.
 
-``install_sweep(window)`` adds the action above Quit; it opens one non-modal ``QSweepDialog``
+``install_sweep(window)`` wires File ▸ Sweep… (ui.actions); it opens one non-modal ``QSweepDialog``
 per window. The dialog builds a sweep spec document from its controls and reads it with
 ``core.sweep.spec.parse_spec`` — the path the CLI's spec files take — then runs ``run_sweep``
 in-process in a worker thread (``QBackground``) with progress and cancel, the way Monte Carlo
@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -46,8 +44,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.drivers import DRIVERS, Driver
 from desktop_app.core.engine.arrays import window_years
 from desktop_app.core.engine.result import METRICS, metric
-from desktop_app.ui import actions as A
 from desktop_app.ui import dialogs, settings
+from desktop_app.ui.actions import FILE_SWEEP
 from desktop_app.ui.background import QBackground
 from desktop_app.ui.dashboard.base import MUTED
 from desktop_app.ui.sweep.results import QSweepResults
@@ -55,11 +53,7 @@ from desktop_app.ui.sweep.results import QSweepResults
 if TYPE_CHECKING:
     from desktop_app.core.sweep.answers import Answers
     from desktop_app.core.sweep.run import SweepResult
-    from desktop_app.ui.main_window import QAtlasMainWindow
-
-FILE_SWEEP = "file.sweep"
-SPEC = A.ActionSpec(FILE_SWEEP, "S&weep…", None, "",
-                    "Sweep drivers over ranges and see which assumptions matter")
+    from desktop_app.ui.window_api import WindowApi
 DEFAULT_DRIVERS = ("demand_growth", "price_change", "packaging_change", "online_delay")
 DEFAULT_METRIC = "total_spend_usd"
 DEFAULT_POINTS = 64
@@ -94,8 +88,8 @@ class QSweepDialog(QDialog):
     sig_failed = Signal(str)
     _sig_worker_progress = Signal(int, float)  # run id, share (emitted from the worker)
 
-    def __init__(self, window: QAtlasMainWindow, scenario: str | None = None) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowApi, scenario: str | None = None) -> None:
+        super().__init__(window.widget())
         self.setObjectName("sweep_dialog")
         self.setWindowTitle("Sweep — which assumptions matter")
         self.setModal(False)
@@ -472,17 +466,15 @@ class QSweepCommand(QObject):
     """Opens the window's sweep dialog (one, reused) and cancels its run when the window
     closes, so no sweep outlives the window."""
 
-    def __init__(self, window: QAtlasMainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowApi) -> None:
+        super().__init__(window.widget())
         self._window = window
         self.dialog: QSweepDialog | None = None
-        window.installEventFilter(self)
+        window.widget().installEventFilter(self)
 
     def open(self) -> QSweepDialog:
         if self.dialog is None:
-            transfer = getattr(self._window, "file_transfer", None)
-            scenario = transfer.current_scenario() if transfer is not None else None
-            self.dialog = QSweepDialog(self._window, scenario)
+            self.dialog = QSweepDialog(self._window, self._window.current_scenario())
             self._window.session.sig_document_replaced.connect(self._document_replaced)
         self.dialog.show()
         self.dialog.raise_()
@@ -497,26 +489,15 @@ class QSweepCommand(QObject):
             self.dialog = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() == QEvent.Type.Close \
+        if watched is self._window.widget() and event.type() == QEvent.Type.Close \
                 and self.dialog is not None:
             self.dialog.cancel()
         return super().eventFilter(watched, event)
 
 
-def install_sweep(window: QAtlasMainWindow) -> QSweepCommand:
-    """File ▸ Sweep…, in a group of its own above Quit (after the Import and Export entries:
-    install it after them)."""
-    action: QAction = A.build_actions(window, (SPEC,))[FILE_SWEEP]
-    window.actions[FILE_SWEEP] = action
+def install_sweep(window: WindowApi) -> QSweepCommand:
+    """File ▸ Sweep… (its own group above Quit, declared in ``ui.actions``) opens the window's
+    sweep dialog."""
     command = QSweepCommand(window)
-    action.triggered.connect(lambda _checked=False: command.open())
-    quit_action = window.actions[A.FILE_QUIT]
-    file_menu = next(m for m in window.menuBar().findChildren(QMenu)
-                     if quit_action in m.actions())
-    items = file_menu.actions()
-    at = items.index(quit_action)
-    before = items[at - 1] if at > 0 and items[at - 1].isSeparator() else quit_action
-    file_menu.insertSeparator(before)
-    file_menu.insertAction(before, action)
+    window.action(FILE_SWEEP).triggered.connect(lambda _checked=False: command.open())
     return command
-

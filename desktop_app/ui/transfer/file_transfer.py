@@ -1,7 +1,7 @@
 """File ▸ Import and File ▸ Export: scenario files, sites from CSV, results.
 
-``install_file_transfer(window)`` adds the two submenus above Quit and connects their actions
-(ids below, registered in ``window.actions``) to a ``QFileTransfer``. Every import shows what
+``install_file_transfer(window)`` connects the File ▸ Import and File ▸ Export actions (declared,
+with their places, in ``ui.actions``) to a ``QFileTransfer``. Every import shows what
 it would do before anything changes and lands as one undo step; every file error becomes a
 dialog naming the file and the reason, with the model untouched.
 
@@ -17,35 +17,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QMenu
+from PySide6.QtWidgets import QDialog
 
 from desktop_app.core import edits
 from desktop_app.core.edits import Batch, InsertRows, PutScenario
-from desktop_app.core.model import Scenario
-from desktop_app.ui import actions as A
 from desktop_app.ui import dialogs, settings
+from desktop_app.ui.actions import (
+    FILE_EXPORT_RESULTS,
+    FILE_EXPORT_SCENARIO,
+    FILE_IMPORT_SCENARIO,
+    FILE_IMPORT_SITES,
+)
 
 if TYPE_CHECKING:
     from desktop_app.core.site_import import SitePreview
-    from desktop_app.ui.main_window import QAtlasMainWindow
     from desktop_app.ui.transfer.results_export import QResultsExporter
     from desktop_app.ui.transfer.scenario_import_dialog import QScenarioImportDialog
+    from desktop_app.ui.window_api import WindowApi
 
-FILE_IMPORT_SCENARIO = "file.import_scenario"
-FILE_IMPORT_SITES = "file.import_sites"
-FILE_EXPORT_SCENARIO = "file.export_scenario"
-FILE_EXPORT_RESULTS = "file.export_results"
-
-SPECS: tuple[A.ActionSpec, ...] = (
-    A.ActionSpec(FILE_IMPORT_SCENARIO, "&Scenario File…", None, "",
-                 "Import a scenario from a .scenario.json file"),
-    A.ActionSpec(FILE_IMPORT_SITES, "Sites from &CSV…", None, "",
-                 "Add sites and their phases from a CSV file"),
-    A.ActionSpec(FILE_EXPORT_SCENARIO, "&Scenario File…", None, "",
-                 "Write a scenario to a .scenario.json file for a colleague"),
-    A.ActionSpec(FILE_EXPORT_RESULTS, "&Results…", None, "",
-                 "Write the projection and Monte Carlo percentiles as CSV, JSON or XLSX"),
-)
+__all__ = ["FILE_EXPORT_RESULTS", "FILE_EXPORT_SCENARIO", "FILE_IMPORT_SCENARIO",
+           "FILE_IMPORT_SITES", "QFileTransfer", "install_file_transfer"]
 
 
 class QFileTransfer(QObject):
@@ -53,9 +44,10 @@ class QFileTransfer(QObject):
 
     sig_message = Signal(str)
 
-    def __init__(self, window: QAtlasMainWindow) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, window: WindowApi) -> None:
+        super().__init__(window.widget())
+        self._api = window
+        self._window = window.widget()  # the parent of its dialogs
         self._session = window.session
         self.dialog: QDialog | None = None
         self._results: QResultsExporter | None = None
@@ -90,7 +82,7 @@ class QFileTransfer(QObject):
         scenario = edits.copy_row(imported)  # fresh uids: a row of this model from now on
         verb = "Replace" if report.replace else "Import"
         self._session.push(PutScenario(scenario), f"{verb} Scenario “{scenario.name}”")
-        self._window.show_editor("scenario", focus=False).select(scenario.uid, focus=False)
+        self._api.select_row("scenario", scenario.uid)
         self.sig_message.emit(f"Imported scenario “{scenario.name}”")
 
     def export_scenario(self) -> None:
@@ -157,8 +149,7 @@ class QFileTransfer(QObject):
         count = len(result.sites)
         self._session.push(edit, f"Import {count} Site{'s' * (count != 1)}")
         if result.sites:
-            self._window.show_editor("site", focus=False).select(result.sites[0].uid,
-                                                                 focus=False)
+            self._api.select_row("site", result.sites[0].uid)
         self.sig_message.emit(f"Imported {count} site{'s' * (count != 1)} and "
                               f"{len(result.phases)} phases from {Path(path).name}")
 
@@ -180,19 +171,8 @@ class QFileTransfer(QObject):
 
     # --- helpers --------------------------------------------------------------------------
     def current_scenario(self) -> str | None:
-        """The scenario the user is on: the Scenarios table's current row, else the one the
-        dashboard shows (its ``current_scenario()`` or scenario combo), else None."""
-        row = self._window.editors["scenario"].current_row()
-        if isinstance(row, Scenario):
-            return row.name
-        dashboard = getattr(self._window, "dashboard", None)
-        getter = getattr(dashboard, "current_scenario", None)
-        if callable(getter):
-            name = getter()
-        else:
-            combo = getattr(dashboard, "scenario", None)
-            name = combo.currentData() if hasattr(combo, "currentData") else None
-        return name if isinstance(name, str) and self._session.model.scenario(name) else None
+        """The scenario the user is on (``WindowApi.current_scenario``)."""
+        return self._api.current_scenario()
 
     def _show(self, dialog: QDialog) -> None:
         """Window-modal without a nested event loop; the dialog goes once it is closed."""
@@ -206,10 +186,10 @@ class QFileTransfer(QObject):
         dialog.deleteLater()
 
     def _ready(self) -> bool:
-        loading = self._window.documents.loading
-        if loading is not None:
-            self.sig_message.emit(f"Still opening {loading.name}…")
-        return loading is None and self.dialog is None
+        opening = self._api.opening()
+        if opening is not None:
+            self.sig_message.emit(f"Still opening {opening}…")
+        return opening is None and self.dialog is None
 
     def _same_model(self, model: object) -> bool:
         if model is self._session.model:
@@ -224,29 +204,16 @@ class QFileTransfer(QObject):
         settings.put(settings.LAST_DIRECTORY, str(Path(path).absolute().parent))
 
 
-def install_file_transfer(window: QAtlasMainWindow) -> QFileTransfer:
-    """File ▸ Import and File ▸ Export, above Quit, wired to a new ``QFileTransfer``."""
-    new = A.build_actions(window, SPECS)
-    window.actions.update(new)
+def install_file_transfer(window: WindowApi) -> QFileTransfer:
+    """File ▸ Import and File ▸ Export (placed by the action table) wired to a new
+    ``QFileTransfer``."""
     transfer = QFileTransfer(window)
     for action_id, handler in {
         FILE_IMPORT_SCENARIO: transfer.import_scenario, FILE_IMPORT_SITES: transfer.import_sites,
         FILE_EXPORT_SCENARIO: transfer.export_scenario,
         FILE_EXPORT_RESULTS: transfer.export_results,
     }.items():
-        new[action_id].triggered.connect(lambda _checked=False, h=handler: h())
-    quit_action = window.actions[A.FILE_QUIT]
-    file_menu = next(m for m in window.menuBar().findChildren(QMenu)
-                     if quit_action in m.actions())
-    imports = QMenu("&Import", file_menu)
-    imports.setObjectName("menu.file.import")
-    imports.addActions([new[FILE_IMPORT_SCENARIO], new[FILE_IMPORT_SITES]])
-    exports = QMenu("&Export", file_menu)
-    exports.setObjectName("menu.file.export")
-    exports.addActions([new[FILE_EXPORT_SCENARIO], new[FILE_EXPORT_RESULTS]])
-    file_menu.insertMenu(quit_action, imports)
-    file_menu.insertMenu(quit_action, exports)
-    file_menu.insertSeparator(quit_action)
+        window.action(action_id).triggered.connect(lambda _checked=False, h=handler: h())
     transfer.sig_message.connect(window.show_message)
     return transfer
 
