@@ -157,7 +157,10 @@ class QJob(QObject):
     # --- the worker -----------------------------------------------------------------------
     def _target(self, work: Work, state: TaskState) -> None:
         try:
-            self._emit(self._sig_worker_outcome, state, *_call(work, state))
+            try:
+                self._emit(self._sig_worker_outcome, state, *_call(work, state))
+            except BaseException as exc:  # even reporting failed (out of memory): report that
+                self._emit(self._sig_worker_outcome, state, None, exc)
         finally:
             thread = threading.current_thread()
             self._threads.discard(thread)
