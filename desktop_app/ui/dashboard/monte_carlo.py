@@ -203,7 +203,7 @@ class QMonteCarloController(QObject):
         self.sig_changed.emit()
 
     def _on_failed(self, error: BaseException) -> None:
-        hint = " — try fewer samples (Settings: mc_samples)" \
+        hint = " — try fewer samples (Settings ▸ Monte Carlo samples)" \
             if isinstance(error, MemoryError) else ""
         self._fail(f"Monte Carlo failed: {describe(error)}{hint}")
 
