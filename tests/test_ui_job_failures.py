@@ -42,6 +42,8 @@ def test_a_failed_monte_carlo_says_why_and_run_works_again(qtbot, monkeypatch, w
     with qtbot.waitSignal(mc.sig_failed, timeout=10_000) as failed:
         qtbot.mouseClick(dashboard.run_button, LEFT)
     assert says in failed.args[0]
+    mc.wait(5)
+    assert not mc._job.busy()  # no worker left behind
     assert not mc.running and dashboard.run_button.isEnabled()
     assert not dashboard.cancel_button.isEnabled() and not dashboard.progress.isVisible()
     assert dashboard.status.text().startswith("Monte Carlo failed:") and says in \
@@ -89,6 +91,8 @@ def test_a_failed_sweep_says_why_and_runs_again(qtbot, monkeypatch, window):
         dialog.run_button.click()
     assert not dialog.running and dialog.run_button.isEnabled()
     assert not dialog.cancel_button.isEnabled()
+    dialog.wait(5)
+    assert not dialog._job.busy()
     assert "The sweep failed: not enough memory" in dialog.status.text()
     monkeypatch.undo()
     run_and_wait(qtbot, dialog)
