@@ -80,7 +80,8 @@ class RunKey:
 
 @dataclass(slots=True)
 class _Run:
-    id: int
+    """What the current run was started from (its job carries the outcome)."""
+
     key: RunKey
     samples: int
     seed: int
@@ -105,7 +106,6 @@ class QMonteCarloController(QObject):
         self._job.sig_failed.connect(self._on_failed)
         self._run: _Run | None = None
         self.failure = ""  # why the last run failed, until the next one starts
-        self._next_id = 0
         self.result: MonteCarloResult | None = None
         self.result_key: RunKey | None = None
         self.summary: Summary | None = None
@@ -174,8 +174,7 @@ class QMonteCarloController(QObject):
             self._fail("Choose a scenario to run Monte Carlo on")
             return
         settings = model.settings
-        self._next_id += 1
-        run = _Run(self._next_id, self.key(), int(settings.mc_samples), int(settings.mc_seed),
+        run = _Run(self.key(), int(settings.mc_samples), int(settings.mc_seed),
                    time.perf_counter())
         self._run = run
         base = self._dashboard.projections.projector
