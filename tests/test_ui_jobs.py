@@ -188,3 +188,48 @@ def test_latest_job_failure_is_a_signal_and_the_next_request_runs(qtbot):
         live.submit(lambda: Task("second", lambda _state: "ok"))
     assert done.args == ["second", "ok"]
     live.wait(5)
+
+
+class _Document:
+    """The least a problem checker needs (``problems.CheckedDocument``): no session, no Qt."""
+
+    def __init__(self, model) -> None:
+        from desktop_app.core.edits import ModelEvents
+
+        self.model, self.generation, self.events = model, 0, ModelEvents()
+
+    def edit(self) -> None:
+        from desktop_app.core.edits import ModelReset
+
+        self.generation += 1
+        self.events.emit(ModelReset())
+
+
+def test_the_problem_checker_in_a_worker_drops_a_result_an_edit_raced(qtbot, monkeypatch):
+    from desktop_app.core.sample_model import build_sample_model
+    from desktop_app.ui import problems
+
+    monkeypatch.setattr(problems, "INLINE_ROWS", 0)  # every check goes to the worker
+    gate, calls = threading.Event(), []
+    real = problems.validate
+
+    def slow_validate(model):
+        calls.append(len(calls))
+        if len(calls) == 1:
+            assert gate.wait(5)
+            return []  # what the stale run finds: must never be published
+        return real(model)
+
+    monkeypatch.setattr(problems, "validate", slow_validate)
+    document = _Document(build_sample_model())
+    document.model.sites[0].utilisation = 1.5  # one problem, found only by the second run
+    checker = problems.QProblemChecker(document)
+    published: list[int] = []
+    checker.sig_changed.connect(lambda: published.append(len(checker.index)))
+    checker.check()
+    assert checker.pending()
+    document.edit()  # while the first run is in the worker
+    gate.set()
+    qtbot.waitUntil(lambda: not checker.pending(), timeout=TIMEOUT)
+    assert published and all(n >= 1 for n in published) and len(checker.index) >= 1
+    assert len(calls) == 2
