@@ -81,10 +81,10 @@ def _close(facts: dict[str, Any]) -> None:
         return
     window.session.stack.setClean()  # nothing to ask about: the sample was not edited
     window.close()
-    from desktop_app.ui.background import QBackground
+    from desktop_app.ui.jobs import QJob
 
-    for background in window.findChildren(QBackground):  # workers still projecting or saving
-        background.wait(5.0)
+    for job in window.findChildren(QJob):  # workers still projecting or saving
+        job.wait(5.0)
     app.processEvents()
 
 

@@ -128,7 +128,7 @@ def test_cancel_leaves_the_dialog_responsive_and_no_result(qtbot, window):
     assert not dialog.running
     assert dialog.run_button.isEnabled() and not dialog.cancel_button.isEnabled()
     dialog.wait(10)
-    assert not dialog._background.busy()
+    assert not dialog._job.busy()
     qtbot.wait(50)
     assert finished == [] and dialog.result is None
     assert len(dialog.view.scatter.getData()[0]) == 0

@@ -309,7 +309,7 @@ def test_cancel_a_long_monte_carlo_writes_nothing(qtbot, window, dialog_answers,
     dialog = ask_results(window, dialog_answers, path, "Baseline", 1_000_000)
     qtbot.keyClicks(dialog.samples.lineEdit(), "1000000")
     exporter = window.file_transfer.results
-    with qtbot.waitSignal(exporter._sig_progress, timeout=20_000):
+    with qtbot.waitSignal(exporter.job.sig_progress, timeout=20_000):
         qtbot.mouseClick(dialog.export_button, LEFT)
     assert exporter.progress is not None and exporter.progress.isVisible()
     with qtbot.waitSignal(exporter.sig_finished, timeout=20_000) as finished:

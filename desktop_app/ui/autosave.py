@@ -27,7 +27,7 @@ from desktop_app.core.model import Model
 from desktop_app.storage.document import write_model
 from desktop_app.storage.errors import DocumentLocked
 from desktop_app.storage.lock import DocumentLock, lock_path
-from desktop_app.ui.background import QBackground
+from desktop_app.ui.jobs import QJob, describe
 from desktop_app.ui.session import QDocumentSession
 
 DEFAULT_INTERVAL_MS = 60_000
@@ -110,6 +110,7 @@ class QAutosaver(QObject):
     """Writes the session's model to this process's recovery file while it is modified."""
 
     sig_saved = Signal(str)  # the recovery path
+    sig_failed = Signal(str)  # why the recovery file could not be written (tried again later)
 
     def __init__(self, session: QDocumentSession, interval_ms: int | None = None) -> None:
         super().__init__(session)
@@ -117,9 +118,13 @@ class QAutosaver(QObject):
         stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
         self.path = recovery_dir() / f"recovery-{os.getpid()}-{stamp}.atlas"
         self._lock: DocumentLock | None = None
-        self._background = QBackground(self)
+        self._job = QJob(self, "atlas-autosave")
+        self._job.sig_done.connect(self._on_written)
+        self._job.sig_failed.connect(
+            lambda error: self.sig_failed.emit(f"Recovery file not written: {describe(error)}"))
+        self._job.sig_finished.connect(self._on_write_ended)
         self._written_generation: int | None = None
-        self._writing = False
+        self._writing_generation: int | None = None
         self._after_write: list[Callable[[], None]] = []
         self.timer = QTimer(self, interval=interval_ms or interval_from_env())
         self.timer.timeout.connect(self.tick)
@@ -143,19 +148,22 @@ class QAutosaver(QObject):
         document = session.document
         info = {"original": str(document.path) if document.path else None,
                 "name": document.name, "pid": os.getpid()}
-        self._writing = True
+        self._writing_generation = generation
+        self._job.start(lambda _state: self._write(model, info))
 
-        def done(_result: object, error: BaseException | None) -> None:
-            self._writing = False
-            if not self._session.is_modified:
-                self.discard()  # saved or reverted while writing
-                return
-            if error is None:
-                self._written_generation = generation
-                self.sig_saved.emit(str(self.path))
-                self._run_after_write()
+    @property
+    def _writing(self) -> bool:
+        return self._job.running
 
-        self._background.run(lambda: self._write(model, info), done, "atlas-autosave")
+    def _on_written(self, _result: object) -> None:
+        if self._session.is_modified:
+            self._written_generation = self._writing_generation
+            self.sig_saved.emit(str(self.path))
+            self._run_after_write()
+
+    def _on_write_ended(self) -> None:
+        if not self._session.is_modified:
+            self.discard()  # saved or reverted while writing
 
     def _write(self, model: Model, info: dict) -> None:
         write_model(model, self.path)
@@ -194,12 +202,12 @@ class QAutosaver(QObject):
     def close(self) -> None:
         """The app is closing normally (changes saved or knowingly discarded)."""
         self.timer.stop()
-        self._background.wait()
-        self._writing = False
+        self._job.wait()
+        self._job.discard()
         self.discard()
 
     def wait(self) -> None:
-        self._background.wait()
+        self._job.wait()
 
     def _on_modified_changed(self, modified: bool) -> None:
         if not modified:

@@ -20,7 +20,7 @@ from desktop_app.storage.errors import DocumentError, DocumentLocked, DocumentMi
 from desktop_app.storage.lock import DocumentLock
 from desktop_app.ui import dialogs, settings
 from desktop_app.ui.autosave import QAutosaver, Recovery, find_recoveries
-from desktop_app.ui.background import QBackground
+from desktop_app.ui.jobs import QJob
 from desktop_app.ui.session import QDocumentSession
 
 WORKER_BYTES = 1_000_000  # files above ~1 MB (~1,500 sites) are read off the GUI thread
@@ -43,8 +43,11 @@ class QDocumentController(QObject):
         self._window = window
         self._session = session
         self._autosaver = autosaver
-        self._background = QBackground(self)
+        self._job = QJob(self, "atlas-open")  # reads a large document off the GUI thread
+        self._job.sig_done.connect(self._on_read)
+        self._job.sig_failed.connect(self._on_read_failed)
         self.loading: Path | None = None
+        self._loaded: Callable[[bool], None] | None = None  # the ``on_done`` of that open
 
     # --- prompts --------------------------------------------------------------------------
     def confirm_discard(self) -> bool:
@@ -102,18 +105,26 @@ class QDocumentController(QObject):
         self.sig_busy.emit(True)
         self.sig_message.emit(f"Opening {path.name}…")
 
-        def done(document: Document | None, error: BaseException | None) -> None:
-            self.loading = None
-            self.sig_busy.emit(False)
-            if error is not None:
-                self._failed(path, error, on_done)
-            elif document is not None:
-                self._adopt(document)
-                if on_done:
-                    on_done(True)
-
-        self._background.run(lambda: Document.open(path), done, "atlas-open")
+        self._loaded = on_done
+        self._job.start(lambda _state: Document.open(path))
         return True
+
+    def _end_loading(self) -> tuple[Path, Callable[[bool], None] | None]:
+        path, on_done = self.loading, self._loaded
+        assert path is not None
+        self.loading, self._loaded = None, None
+        self.sig_busy.emit(False)
+        return path, on_done
+
+    def _on_read(self, document: Document) -> None:
+        _path, on_done = self._end_loading()
+        self._adopt(document)
+        if on_done:
+            on_done(True)
+
+    def _on_read_failed(self, error: BaseException) -> None:
+        path, on_done = self._end_loading()
+        self._failed(path, error, on_done)
 
     def _adopt(self, document: Document) -> None:
         self._session.replace(document)

@@ -28,9 +28,8 @@ from desktop_app.core import edits
 from desktop_app.core.model import Scenario
 from desktop_app.core.validation import Problem
 from desktop_app.ui import actions as A
-from desktop_app.ui import dialogs, settings
+from desktop_app.ui import dialogs, jobs, settings
 from desktop_app.ui.autosave import QAutosaver
-from desktop_app.ui.background import QBackground
 from desktop_app.ui.dashboard import QDashboard
 from desktop_app.ui.dashboard.window_hooks import install_dashboard
 from desktop_app.ui.document_controller import QDocumentController
@@ -194,6 +193,7 @@ class QAtlasMainWindow(QMainWindow):
         self.session.sig_document_replaced.connect(self._update_title)
         self.session.sig_path_changed.connect(self._update_title)
         self.session.sig_problems_changed.connect(self._update_problem_label)
+        self.autosaver.sig_failed.connect(self.show_message)
         self.session.stack.indexChanged.connect(self._on_stack_changed)
 
     # --- routing to the current editor ----------------------------------------------------
@@ -312,6 +312,8 @@ class QAtlasMainWindow(QMainWindow):
         count = len(self.session.problems)
         self.problem_label.setText(f"⚠ {count} problem{'s' * (count != 1)}" if count
                                    else "✓ No problems")
+        if self.session.checker.error:  # the marks are from before the failed check
+            self.problem_label.setText(f"⚠ {self.session.checker.error}")
 
     def _on_stack_changed(self, *_args: object) -> None:
         self.actions[A.FILE_REVERT].setEnabled(self.session.document.path is not None)
@@ -391,7 +393,7 @@ class QAtlasMainWindow(QMainWindow):
             return
         self.save_layout()
         self.autosaver.close()
-        QBackground.wait_all(2.0)  # no worker may call back into a closing window
+        jobs.wait_all(2.0)  # no worker may call back into a closing window
         self.session.document.close()
         event.accept()
 

@@ -2,25 +2,37 @@
 
 Table views ask "does this cell have a problem?" for every painted cell, so the answer must be a
 dictionary lookup, never a validation run. ``validate`` is O(model): it runs once after a burst
-of edits (coalesced by a zero-delay timer), inline for small models and in a worker thread for
-large ones, whose result is dropped if an edit raced it.
+of edits (coalesced by a zero-delay timer), inline for small models and in a worker
+(``ui.jobs.QLatestJob``) for large ones, whose result is dropped if an edit raced it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from desktop_app.core.edits import Event
+from desktop_app.core.edits import Event, ModelEvents
+from desktop_app.core.model import Model
 from desktop_app.core.validation import Problem, validate
-from desktop_app.ui.background import QBackground
-
-if TYPE_CHECKING:
-    from desktop_app.ui.session import QDocumentSession
+from desktop_app.ui.jobs import QLatestJob, Task, describe
 
 INLINE_ROWS = 3000  # below this many rows validate() takes a few ms: run it inline
+
+
+class CheckedDocument(Protocol):
+    """What the checker reads: the open model, its change counter and its events (the session
+    is one; a protocol, so that the session can own a checker without an import cycle)."""
+
+    @property
+    def model(self) -> Model: ...
+
+    @property
+    def generation(self) -> int: ...
+
+    @property
+    def events(self) -> ModelEvents: ...
 
 
 class ProblemIndex:
@@ -45,51 +57,57 @@ class ProblemIndex:
 
 
 class QProblemChecker(QObject):
-    """Keeps ``session.problems`` current; emits ``sig_changed`` after each new result."""
+    """Keeps ``index`` current; emits ``sig_changed`` after each new result."""
 
     sig_changed = Signal()
 
-    def __init__(self, session: QDocumentSession) -> None:
-        super().__init__(session)
-        self._session = session
-        self._background = QBackground(self)
-        self._running = False
-        self._again = False
+    def __init__(self, document: CheckedDocument, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._document = document
+        self.index = ProblemIndex()
+        self.error = ""  # why the last validation could not run ("" when it ran)
+        self._job = QLatestJob(self, "atlas-validate")
+        self._job.sig_done.connect(self._on_done)
+        self._job.sig_failed.connect(self._on_failed)
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.check)
-        session.events.subscribe(self._on_event)
+        document.events.subscribe(self._on_event)
 
     def _on_event(self, _event: Event) -> None:
         self._timer.start()
 
     def pending(self) -> bool:
-        return self._timer.isActive() or self._running
+        return self._timer.isActive() or self._job.pending()
 
     def check(self) -> None:
-        """Validate now (inline) or start a worker run (large model)."""
-        model = self._session.model
+        """Validate now (inline) or in a worker (large model); the latest request wins."""
+        self._job.submit(self._capture)
+
+    def _capture(self) -> Task:
+        model = self._document.model
         rows = len(model.sites) + len(model.phases) + len(model.supply_lines)
-        if rows < INLINE_ROWS:
-            self._publish(validate(model))
-            return
-        if self._running:
-            self._again = True
-            return
-        self._running, self._again = True, False
-        generation = self._session.generation
+        return Task((model, self._document.generation), lambda _state: validate(model),
+                    inline=rows < INLINE_ROWS)
 
-        def done(problems: list[Problem] | None, error: BaseException | None) -> None:
-            self._running = False
-            if error is None and generation == self._session.generation \
-                    and model is self._session.model and not self._again:
-                self._publish(problems or [])
-            else:
-                self.check()  # an edit raced the worker: validate the model as it is now
+    def _current(self, tag: tuple[Model, int]) -> bool:
+        model, generation = tag
+        return model is self._document.model and generation == self._document.generation
 
-        self._background.run(lambda: validate(model), done, "atlas-validate")
+    def _on_done(self, tag: tuple[Model, int], problems: list[Problem]) -> None:
+        if self._current(tag):
+            self.error = ""
+            self._publish(problems)
+        else:
+            self.check()  # an edit raced the worker: validate the model as it is now
+
+    def _on_failed(self, tag: tuple[Model, int], error: BaseException) -> None:
+        # Keep the last index (better stale marks than none) and say why it is not current.
+        self.error = f"Validation failed: {describe(error)}"
+        if self._current(tag):
+            self.sig_changed.emit()
 
     def _publish(self, problems: list[Problem]) -> None:
-        self._session.problems = ProblemIndex(problems)
+        self.index = ProblemIndex(problems)
         self.sig_changed.emit()
 
     def wait(self) -> None:
@@ -97,6 +115,6 @@ class QProblemChecker(QObject):
         if self._timer.isActive():
             self._timer.stop()
             self.check()
-        while self._running:
-            self._background.wait()
+        while self._job.pending():
+            self._job.wait()
             QCoreApplication.processEvents()  # deliver the worker's result

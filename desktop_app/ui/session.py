@@ -32,18 +32,22 @@ class QDocumentSession(QObject):
         self.events = ModelEvents()
         self.stack = QUndoStack(self)
         self.document = Document(Model())
-        self.problems = ProblemIndex()
         self.generation = 0  # bumped by every change; workers compare it to detect races
         self.source_note = ""  # "sample", "recovered from …": shown while the doc is untitled
         self._recovered = False
         self.events.subscribe(self._on_event)
-        self.checker = QProblemChecker(self)
+        self.checker = QProblemChecker(self, self)
         self.checker.sig_changed.connect(self.sig_problems_changed)
         self.stack.cleanChanged.connect(self._emit_modified)
 
     @property
     def model(self) -> Model:
         return self.document.model
+
+    @property
+    def problems(self) -> ProblemIndex:
+        """The model's validation problems as last checked (``checker`` keeps them current)."""
+        return self.checker.index
 
     @property
     def name(self) -> str:

@@ -6,20 +6,31 @@ what an edit does (cascading renames, phases leaving with their site) lives in t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from desktop_app.core.edits import Edit
+from desktop_app.core.edits import Edit, ModelEvents
+from desktop_app.core.model import Model
 
-if TYPE_CHECKING:
-    from desktop_app.ui.session import QDocumentSession
+
+class EditTarget(Protocol):
+    """Where an edit applies: the open model and its event bus (the session is one).
+
+    A protocol rather than the session class, so the session can import its commands without
+    a cycle."""
+
+    @property
+    def model(self) -> Model: ...
+
+    @property
+    def events(self) -> ModelEvents: ...
 
 
 class QEditCommand(QUndoCommand):
     """One undo step: ``text`` is what the Edit menu shows after "Undo"."""
 
-    def __init__(self, session: QDocumentSession, edit: Edit, text: str) -> None:
+    def __init__(self, session: EditTarget, edit: Edit, text: str) -> None:
         super().__init__(text)
         self._session = session
         self.edit = edit

@@ -6,13 +6,15 @@ turn; changes that arrive within ``INTERVAL_MS`` of a projection wait for the en
 interval and coalesce into one projection of the latest state (the latest request wins).
 
 A small model (the sample projects in about a millisecond) is projected on the GUI thread. A
-big one goes to a worker (``ui.background``); while it runs, further requests wait, and a result
-that raced an edit of the model is dropped and projected again. A finished result of an older
-slider position is still shown (it is a true projection of the committed model plus that
-preview) and the newest request follows it.
+big one goes to a worker (``ui.jobs.QLatestJob``); while it runs, further requests wait and only
+the newest is captured when it ends, and a result that raced an edit of the model is dropped and
+projected again. A finished result of an older slider position is still shown (it is a true
+projection of the committed model plus that preview) and the newest request follows it; results
+arrive in the order requested, so an older one never replaces a newer one.
 
 The tornado (one projection per uncertainty and quantile) always runs in a worker, throttled
-more loosely.
+more loosely. A failed run (even out of memory) is published as an outcome with its error, so
+the view says why and the next request projects again.
 
 Scenarios are tracked by uid, so renaming one keeps it current and compared.
 """
@@ -31,7 +33,7 @@ from desktop_app.core.engine.result import Projection
 from desktop_app.core.engine.scenario import scenario_chain
 from desktop_app.core.engine.sensitivity import Tornado, tornado
 from desktop_app.core.model import Model, Scenario
-from desktop_app.ui.background import QBackground
+from desktop_app.ui.jobs import QLatestJob, Task, describe
 from desktop_app.ui.session import QDocumentSession
 
 INTERVAL_MS = 40  # slider bursts coalesce into at most one projection per interval
@@ -155,15 +157,21 @@ class QDashboardController(QObject):
         self._compare_uids: list[int] = []
         self._serial = 0
         self._dirty = False
-        self._running = False
         self._last_run = -1e9
-        self._background = QBackground(self)
+        self._projection = QLatestJob(self, "atlas-project", keep_superseded=True)
+        self._projection.sig_done.connect(self._on_projected)
+        self._projection.sig_failed.connect(
+            lambda request, error: self._on_projected(request, Outcome(
+                request, error=describe(error))))
+        self._tornado = QLatestJob(self, "atlas-tornado")
+        self._tornado.sig_done.connect(self._on_tornado)
+        self._tornado.sig_failed.connect(
+            lambda request, error: self._on_tornado(request, TornadoOutcome(
+                request, error=describe(error))))
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._run)
         self._tornado_timer = QTimer(self, singleShot=True, interval=TORNADO_INTERVAL_MS)
         self._tornado_timer.timeout.connect(self._run_tornado)
-        self._tornado_running = False
-        self._tornado_again = False
         self.tornado_enabled = True
         session.events.subscribe(self._on_event)
         self._reset_choices()
@@ -276,7 +284,7 @@ class QDashboardController(QObject):
             self._run()
 
     def pending(self) -> bool:
-        return self._timer.isActive() or self._running or self._dirty
+        return self._timer.isActive() or self._projection.pending() or self._dirty
 
     def inline(self) -> bool:
         model = self.session.model
@@ -292,29 +300,23 @@ class QDashboardController(QObject):
     def _run(self) -> None:
         if not self._dirty:
             return
-        if self._running:
-            return  # the worker's completion runs the latest request
+        if self._projection.running:
+            return  # its completion runs the latest request
         self._dirty = False
         self._last_run = time.perf_counter()
-        request = self._capture()
-        engine = self.projections
-        if self.inline():
-            self._publish(engine.run(request))
-            return
-        self._running = True
+        self._projection.submit(self._projection_task)
 
-        def done(outcome: Outcome | None, error: BaseException | None) -> None:
-            self._running = False
-            if error is not None or outcome is None:
-                outcome = Outcome(request, error=str(error))
-            if self._current(request):
-                self._publish(outcome)
-            else:
-                self._dirty = True  # raced an edit: project the model as it is now
-            if self._dirty:
-                self.request()
+    def _projection_task(self) -> Task:
+        request, engine = self._capture(), self.projections
+        return Task(request, lambda _state: engine.run(request), inline=self.inline())
 
-        self._background.run(lambda: engine.run(request), done, "atlas-project")
+    def _on_projected(self, request: Request, outcome: Outcome) -> None:
+        if self._current(request):
+            self._publish(outcome)
+        else:
+            self._dirty = True  # raced an edit: project the model as it is now
+        if self._dirty:
+            self.request()
 
     def _current(self, request: Request | TornadoRequest) -> bool:
         return request.generation == self.session.generation \
@@ -326,30 +328,22 @@ class QDashboardController(QObject):
 
     # --- tornado ------------------------------------------------------------------------
     def _run_tornado(self) -> None:
-        if self._tornado_running:
-            self._tornado_again = True
-            return
-        self._tornado_again = False
+        self._tornado.submit(self._tornado_task)
+
+    def _tornado_task(self) -> Task:
         self._serial += 1
         request = TornadoRequest(self._serial, self.session.generation, self.session.model,
                                  self.model_view(), self.scenario, self.metric, self.year,
                                  self.region)
         engine = self.projections
-        self._tornado_running = True
+        return Task(request, lambda _state: engine.tornado(request))
 
-        def done(outcome: TornadoOutcome | None, error: BaseException | None) -> None:
-            self._tornado_running = False
-            if error is not None or outcome is None:
-                outcome = TornadoOutcome(request, error=str(error))
-            if self._current(request):
-                self.latest_tornado = outcome
-                self.sig_tornado.emit(outcome)
-            else:
-                self._tornado_again = True
-            if self._tornado_again:
-                self._tornado_timer.start()
-
-        self._background.run(lambda: engine.tornado(request), done, "atlas-tornado")
+    def _on_tornado(self, request: TornadoRequest, outcome: TornadoOutcome) -> None:
+        if self._current(request):
+            self.latest_tornado = outcome
+            self.sig_tornado.emit(outcome)
+        else:
+            self._tornado_timer.start()  # raced an edit: again, once the edits pause
 
     def wait(self, timeout: float = 10.0) -> None:
         """Block until every queued projection and tornado is published (tests)."""
@@ -361,10 +355,11 @@ class QDashboardController(QObject):
             if self._tornado_timer.isActive():
                 self._tornado_timer.stop()
                 self._run_tornado()
-            if not (self._running or self._tornado_running or self._dirty
+            if not (self._projection.pending() or self._tornado.pending() or self._dirty
                     or self._tornado_timer.isActive()):
                 return
-            self._background.wait(0.05)
+            self._projection.wait(0.05)
+            self._tornado.wait(0.05)
             QCoreApplication.processEvents()
 
     # --- the document -------------------------------------------------------------------

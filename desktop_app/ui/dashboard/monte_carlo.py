@@ -1,9 +1,13 @@
 """Monte Carlo runs in a worker thread: run, cancel, progress, restart after an edit.
 
 The engine's ``run_monte_carlo`` polls ``should_cancel`` between chunks and reports progress
-after each; this controller turns them into a ``threading.Event`` and queued signals, so results
-and progress arrive on the GUI thread. Each run has an id: whatever a cancelled or superseded
-run still reports is ignored.
+after each; a ``ui.jobs.QJob`` runs it and hands its ``TaskState`` to those callbacks, so results
+and progress arrive on the GUI thread and whatever a cancelled or superseded run still reports
+is ignored.
+
+A run that fails (a ``MemoryError`` for too many samples, an invalid model) says why in
+``failure`` and stops following edits: retrying the same run on every edit would fail again, and
+▶ stays the way to try once more (with fewer samples, say).
 
 A result belongs to the model state and scenario it was computed from (``key``). Once the user
 has asked for a run, an edit during the run cancels and restarts it, and an edit after it starts
@@ -13,7 +17,6 @@ Samples and seed come from the document's settings.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,10 +26,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.core.edits import Event
 from desktop_app.core.engine import statistics
-from desktop_app.core.engine.montecarlo import Cancelled, run_monte_carlo
+from desktop_app.core.engine.montecarlo import run_monte_carlo
 from desktop_app.core.engine.result import MonteCarloResult
 from desktop_app.core.engine.sensitivity import rank_correlations
-from desktop_app.ui.background import QBackground
+from desktop_app.ui.jobs import QJob, TaskState, describe
 
 if TYPE_CHECKING:
     from desktop_app.ui.dashboard.controller import QDashboardController
@@ -77,11 +80,11 @@ class RunKey:
 
 @dataclass(slots=True)
 class _Run:
-    id: int
+    """What the current run was started from (its job carries the outcome)."""
+
     key: RunKey
     samples: int
     seed: int
-    cancel: threading.Event
     started: float
 
 
@@ -92,15 +95,17 @@ class QMonteCarloController(QObject):
     sig_cancelled = Signal()
     sig_failed = Signal(str)
     sig_changed = Signal()  # running state or result validity changed
-    _sig_worker_progress = Signal(int, float)  # run id, share (emitted from the worker)
 
     def __init__(self, dashboard: QDashboardController, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._dashboard = dashboard
         self._session = dashboard.session
-        self._background = QBackground(self)
+        self._job = QJob(self, "atlas-montecarlo")
+        self._job.sig_progress.connect(self.sig_progress)
+        self._job.sig_done.connect(self._on_done)
+        self._job.sig_failed.connect(self._on_failed)
         self._run: _Run | None = None
-        self._next_id = 0
+        self.failure = ""  # why the last run failed, until the next one starts
         self.result: MonteCarloResult | None = None
         self.result_key: RunKey | None = None
         self.summary: Summary | None = None
@@ -108,7 +113,6 @@ class QMonteCarloController(QObject):
         self.auto = False  # the user asked for a run: follow edits with new runs
         self._restart = QTimer(self, singleShot=True, interval=RESTART_MS)
         self._restart.timeout.connect(self._restart_now)
-        self._sig_worker_progress.connect(self._on_progress)
         self._session.events.subscribe(self._on_event)
         dashboard.sig_scenario_changed.connect(self._on_inputs_changed)
 
@@ -119,7 +123,7 @@ class QMonteCarloController(QObject):
 
     @property
     def running(self) -> bool:
-        return self._run is not None
+        return self._job.running
 
     def current(self) -> MonteCarloResult | None:
         """The result if it was computed from the model and scenario shown now."""
@@ -146,9 +150,7 @@ class QMonteCarloController(QObject):
         """Stop the run in progress and stop following edits."""
         self.auto = False
         self._restart.stop()
-        if self._run is not None:
-            self._run.cancel.set()
-            self._run = None
+        if self._job.discard():
             self.sig_cancelled.emit()
             self.sig_changed.emit()
 
@@ -156,64 +158,41 @@ class QMonteCarloController(QObject):
         """Cancel quietly (the window is closing)."""
         self.auto = False
         self._restart.stop()
-        if self._run is not None:
-            self._run.cancel.set()
-            self._run = None
+        self._job.discard()
 
     def wait(self, timeout: float = 30.0) -> None:
         """Join the worker (tests); the result still arrives through the event loop."""
-        self._background.wait(timeout)
+        self._job.wait(timeout)
 
     # --- running ------------------------------------------------------------------------
     def _start(self) -> None:
-        if self._run is not None:
-            self._run.cancel.set()
+        self._job.discard()
+        self.failure = ""
         scenario = self._dashboard.scenario
         model = self._session.model
         if scenario is None:
-            self._run = None
-            self.sig_failed.emit("Choose a scenario to run Monte Carlo on")
-            self.sig_changed.emit()
+            self._fail("Choose a scenario to run Monte Carlo on")
             return
         settings = model.settings
-        self._next_id += 1
-        run = _Run(self._next_id, self.key(), int(settings.mc_samples), int(settings.mc_seed),
-                   threading.Event(), time.perf_counter())
+        run = _Run(self.key(), int(settings.mc_samples), int(settings.mc_seed),
+                   time.perf_counter())
         self._run = run
         base = self._dashboard.projections.projector
         choice = (self._dashboard.metric, self._dashboard.year, self._dashboard.region)
 
-        def work() -> tuple[MonteCarloResult, Summary]:
-            result = run_monte_carlo(
-                model, scenario, run.samples, run.seed, base=base.base,
-                progress=lambda share: self._sig_worker_progress.emit(run.id, share),
-                should_cancel=run.cancel.is_set)
+        def work(state: TaskState) -> tuple[MonteCarloResult, Summary]:
+            result = run_monte_carlo(model, scenario, run.samples, run.seed, base=base.base,
+                                     progress=state.set_progress,
+                                     should_cancel=state.should_cancel)
             return result, summarise(result, *choice)
 
-        def done(outcome: tuple[MonteCarloResult, Summary] | None,
-                 error: BaseException | None) -> None:
-            result, summary = outcome if outcome is not None else (None, None)
-            self._on_done(run, result, summary, error)
-
         self.sig_started.emit(run.samples, run.seed)
+        self._job.start(work)
         self.sig_changed.emit()
-        self._background.run(work, done, "atlas-montecarlo")
 
-    def _on_progress(self, run_id: int, share: float) -> None:
-        if self._run is not None and self._run.id == run_id:
-            self.sig_progress.emit(share)
-
-    def _on_done(self, run: _Run, result: MonteCarloResult | None, summary: Summary | None,
-                 error: BaseException | None) -> None:
-        if self._run is None or self._run.id != run.id:
-            return  # cancelled or superseded: whatever it produced is stale
-        self._run = None
-        if isinstance(error, Cancelled):
-            return
-        if error is not None or result is None:
-            self.sig_failed.emit(f"Monte Carlo failed: {error}")
-            self.sig_changed.emit()
-            return
+    def _on_done(self, outcome: tuple[MonteCarloResult, Summary]) -> None:
+        run, (result, summary) = self._run, outcome  # the job delivers only the current run's
+        assert run is not None
         if run.key != self.key():  # an edit raced the run without restarting it
             self._schedule()
             return
@@ -222,14 +201,24 @@ class QMonteCarloController(QObject):
         self.sig_finished.emit(result)
         self.sig_changed.emit()
 
+    def _on_failed(self, error: BaseException) -> None:
+        hint = " — try fewer samples (Settings ▸ Monte Carlo samples)" \
+            if isinstance(error, MemoryError) else ""
+        self._fail(f"Monte Carlo failed: {describe(error)}{hint}")
+
+    def _fail(self, message: str) -> None:
+        self.auto = False  # the same run would fail again on every edit: ▶ retries
+        self._restart.stop()
+        self.failure = message
+        self.sig_failed.emit(message)
+        self.sig_changed.emit()
+
     # --- following edits ----------------------------------------------------------------
     def _on_event(self, _event: Event) -> None:
         self._on_inputs_changed()
 
     def _on_inputs_changed(self) -> None:
-        if self._run is not None:
-            self._run.cancel.set()  # restart: the running one is stale already
-            self._run = None
+        if self._job.discard():  # restart: the running one is stale already
             self._schedule(RESTART_RUNNING_MS)
         elif self.auto:
             self._schedule()

@@ -364,7 +364,9 @@ class QDashboard(QWidget):
         self.cancel_button.setEnabled(running)
         self.progress.setVisible(running)
         current = mc.current()
-        if not running and current is None and mc.result is not None:
+        if not running and mc.failure:
+            self.status.setText(mc.failure)  # until ▶ starts another run
+        elif not running and current is None and mc.result is not None:
             self.status.setText("Monte Carlo: out of date (the model changed)" if not mc.auto
                                 else "Monte Carlo: waiting for edits to pause…")
         elif not running and current is not None:

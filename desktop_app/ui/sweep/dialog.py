@@ -3,8 +3,8 @@
 ``install_sweep(window)`` wires File ▸ Sweep… (ui.actions); it opens one non-modal ``QSweepDialog``
 per window. The dialog builds a sweep spec document from its controls and reads it with
 ``core.sweep.spec.parse_spec`` — the path the CLI's spec files take — then runs ``run_sweep``
-in-process in a worker thread (``QBackground``) with progress and cancel, the way Monte Carlo
-runs: the GUI thread only draws.
+in-process in a worker (``ui.jobs.QJob``) with progress and cancel, the way Monte Carlo runs:
+the GUI thread only draws. A failed run (out of memory, say) says why and leaves Run enabled.
 
 Results: a scatter of any two swept drivers, each point coloured by its P50 of the output (colour
 bar beside it), the points across the threshold ringed and the discovered PRIM box drawn over
@@ -14,7 +14,6 @@ them with its coverage, density and mass; the feature scores (first-order index 
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +45,8 @@ from desktop_app.core.engine.arrays import window_years
 from desktop_app.core.engine.result import METRICS, metric
 from desktop_app.ui import dialogs, settings
 from desktop_app.ui.actions import FILE_SWEEP
-from desktop_app.ui.background import QBackground
 from desktop_app.ui.dashboard.base import MUTED
+from desktop_app.ui.jobs import QJob, TaskState, describe
 from desktop_app.ui.sweep.results import QSweepResults
 
 if TYPE_CHECKING:
@@ -73,8 +72,6 @@ def default_range(driver: Driver) -> tuple[float, float]:
 
 @dataclass(slots=True)
 class _Run:
-    id: int
-    cancel: threading.Event
     generation: int
     model_id: int
     started: float
@@ -86,7 +83,6 @@ class QSweepDialog(QDialog):
     sig_finished = Signal(object)  # SweepResult
     sig_cancelled = Signal()
     sig_failed = Signal(str)
-    _sig_worker_progress = Signal(int, float)  # run id, share (emitted from the worker)
 
     def __init__(self, window: WindowApi, scenario: str | None = None) -> None:
         super().__init__(window.widget())
@@ -95,13 +91,14 @@ class QSweepDialog(QDialog):
         self.setModal(False)
         self._window = window
         self._session = window.session
-        self._background = QBackground(self)
-        self._run: _Run | None = None
-        self._next_id = 0
+        self._job = QJob(self, "atlas-sweep")
+        self._job.sig_progress.connect(lambda share: self.progress.setValue(round(share * 1000)))
+        self._job.sig_done.connect(self._on_done)
+        self._job.sig_failed.connect(self._on_failed)
+        self._run: _Run | None = None  # the current run's inputs (the job has its outcome)
         self.result: SweepResult | None = None
         self.found: Answers | None = None
         self.seconds = 0.0
-        self._sig_worker_progress.connect(self._on_progress)
         self._build(scenario)
         self.resize(1280, 780)
 
@@ -271,7 +268,7 @@ class QSweepDialog(QDialog):
     # --- state ----------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._run is not None
+        return self._job.running
 
     def chosen_drivers(self) -> list[str]:
         return [d.id for d in DRIVERS if self.checks[d.id].checkState() == Qt.CheckState.Checked]
@@ -351,7 +348,6 @@ class QSweepDialog(QDialog):
 
     # --- running --------------------------------------------------------------------------
     def run(self) -> None:
-        from desktop_app.core.engine.montecarlo import Cancelled  # noqa: F401  (warm import)
         from desktop_app.core.sweep.answers import answers
         from desktop_app.core.sweep.run import run_sweep
         from desktop_app.core.sweep.spec import SweepSpecError
@@ -364,29 +360,21 @@ class QSweepDialog(QDialog):
             self._say(f"Cannot run: {exc}")
             return
         model = self._session.model
-        self._next_id += 1
-        run = _Run(self._next_id, threading.Event(), self._session.generation, id(model),
-                   time.perf_counter())
-        self._run = run
+        self._run = _Run(self._session.generation, id(model), time.perf_counter())
 
-        def work() -> tuple[SweepResult, Answers]:
-            result = run_sweep(
-                model, spec,
-                progress=lambda share: self._sig_worker_progress.emit(run.id, share),
-                should_cancel=run.cancel.is_set)
+        def work(state: TaskState) -> tuple[SweepResult, Answers]:
+            result = run_sweep(model, spec, progress=state.set_progress,
+                               should_cancel=state.should_cancel)
             return result, answers(result)
 
         self.progress.setValue(0)
         self._say(f"Running {spec.points:,} points × {spec.samples:,} samples…")
+        self._job.start(work)
         self._update_enabled()
-        self._background.run(work, lambda outcome, error: self._on_done(run, outcome, error),
-                             "atlas-sweep")
 
     def cancel(self) -> None:
-        if self._run is None:
+        if not self._job.discard():
             return
-        self._run.cancel.set()
-        self._run = None
         self.progress.setValue(0)
         self._say("Cancelled; nothing was computed.")
         self.sig_cancelled.emit()
@@ -394,26 +382,18 @@ class QSweepDialog(QDialog):
 
     def wait(self, timeout: float = 30.0) -> None:
         """Join the worker (tests); the result still arrives through the event loop."""
-        self._background.wait(timeout)
+        self._job.wait(timeout)
 
-    def _on_progress(self, run_id: int, share: float) -> None:
-        if self._run is not None and self._run.id == run_id:
-            self.progress.setValue(round(share * 1000))
-
-    def _on_done(self, run: _Run, outcome: tuple[SweepResult, Answers] | None,
-                 error: BaseException | None) -> None:
-        from desktop_app.core.engine.montecarlo import Cancelled
-
-        if self._run is None or self._run.id != run.id:
-            return  # cancelled or superseded
-        self._run = None
+    def _on_failed(self, error: BaseException) -> None:
         self._update_enabled()
-        if isinstance(error, Cancelled):
-            return
-        if error is not None or outcome is None:
-            self._say(f"The sweep failed: {error}")
-            self.sig_failed.emit(str(error))
-            return
+        hint = " Try fewer points or samples." if isinstance(error, MemoryError) else ""
+        self._say(f"The sweep failed: {describe(error)}.{hint}")
+        self.sig_failed.emit(describe(error))
+
+    def _on_done(self, outcome: tuple[SweepResult, Answers]) -> None:
+        run = self._run
+        assert run is not None  # set by every start; the job delivers only the current run's
+        self._update_enabled()
         if (id(self._session.model), self._session.generation) != (run.model_id,
                                                                     run.generation):
             self._say("The model changed during the sweep; its results were dropped. "

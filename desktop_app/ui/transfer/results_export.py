@@ -5,13 +5,13 @@ the inputs sheet the command line writes.
 A Monte Carlo result the dashboard already holds is reused: ``dashboard.monte_carlo.current()``
 (``ui.monte_carlo.QMonteCarloController``) returns one only while it was computed from the model
 as it is now, for the scenario the dashboard shows. Otherwise the dialog offers the document's
-sample count and the run happens in a worker with progress and cancel. The model is read in the
-worker; a result that raced an edit is not written.
+sample count and the run happens in a worker (``ui.jobs.QJob``) with progress and cancel. The
+model is read in the worker; a result that raced an edit is not written. Any failure (out of
+memory included) closes the progress dialog and says why, so Export can be tried again.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +38,7 @@ from desktop_app.core.model import Model
 from desktop_app.core.results_io import ScenarioRun, scenario_inputs, write_results
 from desktop_app.core.validation import validate
 from desktop_app.ui import dialogs
-from desktop_app.ui.background import QBackground
+from desktop_app.ui.jobs import QJob, describe
 from desktop_app.ui.session import QDocumentSession
 
 ALL_SCENARIOS = "(all scenarios)"
@@ -171,7 +171,6 @@ class QResultsExporter(QObject):
 
     sig_message = Signal(str)
     sig_finished = Signal(str)  # the path written, or "" when nothing was written
-    _sig_progress = Signal(float)  # emitted from the worker, delivered on the GUI thread
 
     def __init__(self, window: QWidget, session: QDocumentSession,
                  current_scenario: Callable[[], str | None],
@@ -181,11 +180,16 @@ class QResultsExporter(QObject):
         self._session = session
         self._current_scenario = current_scenario
         self._start_directory = start_directory
-        self._background = QBackground(self)
-        self._cancel = threading.Event()
+        self.job = QJob(self, "atlas-export-results")
+        self.job.sig_progress.connect(self._on_progress)
+        self.job.sig_failed.connect(self._failed)
+        self.job.sig_cancelled.connect(lambda: self._failed(Cancelled("export cancelled")))
+        self._on_result: Callable[[Any], None] = lambda _result: None
+        self.job.sig_done.connect(lambda result: self._on_result(result))
+        self._path = Path()
+        self._writing = False
         self.dialog: QResultsExportDialog | None = None
         self.progress: QProgressDialog | None = None
-        self._sig_progress.connect(self._on_progress)
 
     def busy(self) -> bool:
         return self.progress is not None
@@ -220,40 +224,33 @@ class QResultsExporter(QObject):
         session, model = self._session, self._session.model
         generation = session.generation
         inputs = scenario_inputs(model, job.names)
-        self._cancel.clear()
+        self._path, self._writing = path, False
         self._show_progress(job)
 
-        def done(runs: list[ScenarioRun] | None, error: BaseException | None) -> None:
-            if error is None and self._cancel.is_set():
-                error = Cancelled("export cancelled")
-            elif error is None and (generation != session.generation
-                                    or model is not session.model):
-                error = ExportRefused("The model changed while the results were computed; "
-                                      "nothing was written. Export again.")
-            if error is not None:
-                self._failed(path, error)
-                return
-            assert runs is not None
-            self._write(runs, path, inputs)
+        def computed(runs: list[ScenarioRun]) -> None:
+            if generation != session.generation or model is not session.model:
+                self._failed(ExportRefused("The model changed while the results were "
+                                           "computed; nothing was written. Export again."))
+            else:
+                self._write(runs, path, inputs)
 
-        self._background.run(
-            lambda: compute_runs(model, job, self._sig_progress.emit, self._cancel.is_set),
-            done, "atlas-export-results")
+        self._on_result = computed
+        self.job.start(lambda state: compute_runs(model, job, state.set_progress,
+                                                  state.should_cancel))
 
     def _write(self, runs: list[ScenarioRun], path: Path, inputs: list[dict[str, Any]]) -> None:
         if self.progress is not None:
             self.progress.setLabelText(f"Writing {path.name}…")
+        self._writing = True  # a half-written file cannot be cancelled: the write finishes
 
-        def done(_result: object, error: BaseException | None) -> None:
-            if error is not None:
-                self._failed(path, error)
-                return
+        def written(_result: object) -> None:
+            self._writing = False
             self._close_progress()
             self.sig_message.emit(f"Exported results to {path.name}")
             self.sig_finished.emit(str(path))
 
-        self._background.run(lambda: write_results(runs, path, inputs), done,
-                             "atlas-write-results")
+        self._on_result = written
+        self.job.start(lambda _state: write_results(runs, path, inputs))
 
     def _show_progress(self, job: ExportJob) -> None:
         runs_mc = job.samples > 0 and any(n not in job.reuse for n in job.names)
@@ -272,13 +269,15 @@ class QResultsExporter(QObject):
         self.progress.show()
 
     def cancel(self) -> None:
-        """Stop the run between chunks; nothing is written."""
-        self._cancel.set()
-        if self.progress is not None:
-            self.progress.setLabelText("Cancelling…")
+        """Stop the run (the worker at its next chunk); nothing is written."""
+        if self._writing:
+            if self.progress is not None:
+                self.progress.setLabelText(f"Writing {self._path.name}… (almost done)")
+            return
+        self.job.cancel()
 
     def _on_progress(self, fraction: float) -> None:
-        if self.progress is not None and not self._cancel.is_set():
+        if self.progress is not None:
             self.progress.setValue(round(PROGRESS_STEPS * min(max(fraction, 0.0), 1.0)))
 
     def _close_progress(self) -> None:
@@ -288,13 +287,15 @@ class QResultsExporter(QObject):
             progress.close()
             progress.deleteLater()
 
-    def _failed(self, path: Path, error: BaseException) -> None:
+    def _failed(self, error: BaseException) -> None:
+        self._writing = False
         self._close_progress()
+        path = self._path
         if isinstance(error, Cancelled):
             self.sig_message.emit("Export cancelled; nothing was written")
         else:
             reason = str(error) if isinstance(error, OSError | ValueError) else \
-                f"{type(error).__name__}: {error}"
+                f"{type(error).__name__}: {describe(error)}"
             dialogs.show_error(self._window, "Cannot export results",
                                f"{path.name} was not written.\n\n{reason}")
             self.sig_message.emit(f"Could not export results to {path.name}")
