@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from test_unconstrained_path import _both
+from test_unconstrained import _both
 from ui_support import cell, settle, type_into_cell
 
 from desktop_app.core.engine.arrays import compile_model

@@ -8,9 +8,9 @@ fields, CSV import, the settings table and ``docs/file-format.md`` read this tab
 field is one entry here plus the dataclass attribute (``desktop_app/core/model.py``), a schema
 migration (``desktop_app/storage/migrations.py``), whatever the engine does with it, and
 regenerating the docs page (``python -m desktop_app.storage.file_format_doc``;
-``tests/test_fields.py`` fails until then). PyPSA's per-component attribute tables are the
-model: one row per attribute, everything else derived.
-"""
+``tests/core/test_fields.py`` fails until then); ``docs/ARCHITECTURE.md`` has the checklist.
+PyPSA's per-component attribute tables are the model: one row per attribute, everything else
+derived. """
 
 from __future__ import annotations
 

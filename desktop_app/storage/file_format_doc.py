@@ -1,7 +1,7 @@
 """``docs/file-format.md``, written from the field table and the schema.
 
 The document describing the ``.atlas`` format is generated so that it cannot drift from what
-the code reads and writes: ``tests/test_fields.py`` fails when the checked-in file differs
+the code reads and writes: ``tests/core/test_fields.py`` fails when the checked-in file differs
 from ``render()``. Regenerate with ``python -m desktop_app.storage.file_format_doc``.
 """
 

@@ -1,4 +1,4 @@
-"""Child process of ``tests/test_atomic_save.py``: save a document over and over until killed.
+"""Child of ``tests/storage/test_atomic_save.py``: save a document over and over until killed.
 
 ``python tests/helpers/save_loop.py PATH`` reads model A from PATH, derives B and C from it
 (``variants``), prints ``ready`` and then saves B, C, A, B, C, ... to PATH in a tight loop,

@@ -19,7 +19,7 @@ import pytest
 from desktop_app.core.engine.montecarlo import run_monte_carlo
 from desktop_app.core.validation import validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = 4_000
 PLAIN_SAMPLES = 2_000  # plain Python costs ~1 ms a sample; the tolerances allow for fewer
 

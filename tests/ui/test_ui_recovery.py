@@ -18,7 +18,7 @@ from desktop_app.storage.document import read_model, write_model
 from desktop_app.ui import autosave
 
 pytest_plugins = ["ui_fixtures"]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SITE = "Stargate Abilene"
 EDITS = [
     {"kind": "phase", "key": f"{SITE}/Phase 1", "field": "capacity_mw", "text": "1,234 MW"},

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_engine_properties import models
-from test_unconstrained_path import _both
+from test_kernel_properties import models
+from test_unconstrained import _both
 
 from desktop_app.core.engine import kernel, metrics, statistics
 from desktop_app.core.engine.arrays import compile_model

@@ -157,7 +157,7 @@ def test_the_docs_give_the_supply_capacity_bounds_validation_checks() -> None:
 
 def test_the_generator_names_the_test_that_keeps_the_page_current() -> None:
     doc = file_format_doc.__doc__ or ""
-    assert "tests/test_fields.py" in doc
+    assert "tests/core/test_fields.py" in doc
 
 
 @pytest.mark.parametrize("module", [fields, file_format_doc], ids=lambda m: m.__name__)
@@ -165,7 +165,7 @@ def test_files_the_docstrings_point_to_exist(module: object) -> None:
     import re
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     named = re.findall(r"``((?:docs|tests|desktop_app)/[\w./-]+)``", module.__doc__ or "")
     assert named
     assert [p for p in named if not (root / p).exists()] == []

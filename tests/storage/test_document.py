@@ -63,7 +63,7 @@ from desktop_app.storage.lock import lock_path
 from desktop_app.storage.migrations import migrate
 from desktop_app.storage.schema import APPLICATION_ID, SCHEMA_VERSION, all_tables
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURE_V1 = REPO / "tests" / "fixtures" / "v1_sample.atlas"
 
 

@@ -17,7 +17,7 @@ from desktop_app.ui.menus import QMenuBuilder
 from desktop_app.ui.window_api import WindowApi
 
 pytest_plugins = ["ui_fixtures"]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def shown(container) -> list[str]:

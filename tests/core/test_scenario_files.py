@@ -28,7 +28,7 @@ from desktop_app.core.scenario_files import (
 from desktop_app.core.scenario_import import ImportRefused, apply_import, plan_import
 from desktop_app.storage.document import write_model
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +223,7 @@ def test_diff_reports_changes_and_effects(sample) -> None:
 
 
 def test_readme_example_is_a_valid_scenario_file() -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     block = readme.split("## Scenario files", 1)[1].split("```json", 1)[1].split("```", 1)[0]
     scenario, provenance = parse_scenario(block.encode(), "README example")
     assert scenario.name == "Export controls 2026" and provenance["author"] == "priya"

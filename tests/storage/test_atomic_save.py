@@ -21,7 +21,7 @@ from pathlib import Path
 
 from desktop_app.storage.document import read_model, write_model
 
-HELPER = Path(__file__).resolve().parent / "helpers" / "save_loop.py"
+HELPER = Path(__file__).resolve().parents[1] / "helpers" / "save_loop.py"
 REPO = HELPER.parents[2]
 RUNS = 40
 SEED = 20_260_101

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-UI = Path(__file__).resolve().parents[1] / "desktop_app" / "ui"
+UI = Path(__file__).resolve().parents[2] / "desktop_app" / "ui"
 
 
 def imported(path: Path) -> set[str]:

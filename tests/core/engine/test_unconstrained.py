@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_engine_properties import models
+from test_kernel_properties import models
 
 from desktop_app.core.engine import kernel, unconstrained
 from desktop_app.core.engine.arrays import compile_model
@@ -83,7 +83,7 @@ def test_monte_carlo_agrees_between_paths() -> None:
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).parents[3] / "benchmarks"))
     from reference_model import reference_atlas_model
 
     model = reference_atlas_model()
@@ -106,7 +106,7 @@ def test_chunks_are_sized_for_the_path_every_sample_takes() -> None:
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).parents[3] / "benchmarks"))
     from reference_model import reference_atlas_model
 
     from desktop_app.core.engine.montecarlo import chunk_size, plan_run
@@ -197,7 +197,7 @@ def test_the_fast_path_is_taken_only_where_its_buckets_are_the_smaller_work() ->
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).parents[3] / "benchmarks"))
     from reference_model import reference_atlas_model
 
     from desktop_app.core.engine.montecarlo import chunk_size, plan_run
@@ -221,7 +221,7 @@ def test_a_chunk_stays_within_a_few_times_its_memory_target(shape: str) -> None:
     import tracemalloc
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).parents[3] / "benchmarks"))
     from reference_model import reference_atlas_model
 
     from desktop_app.core.engine.montecarlo import CHUNK_BYTES, plan_run, run_chunk
