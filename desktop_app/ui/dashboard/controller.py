@@ -179,15 +179,14 @@ class QDashboardController(QObject):
     # --- choices ------------------------------------------------------------------------
     @property
     def scenario(self) -> str | None:
-        found = self._scenario_row()
+        found = self.scenario_row()
         return found.name if found is not None else None
 
-    def _scenario_row(self) -> Scenario | None:
+    def scenario_row(self) -> Scenario | None:
+        """The chosen scenario's row (``scenario`` is its name; elsewhere in the UI
+        ``current_scenario()`` is a name too)."""
         return next((s for s in self.session.model.scenarios if s.uid == self._scenario_uid),
                     None)
-
-    def current_scenario(self) -> Scenario | None:
-        return self._scenario_row()
 
     def set_scenario(self, name: str | None) -> None:
         row = self.session.model.scenario(name) if name is not None else None

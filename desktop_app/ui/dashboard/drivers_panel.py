@@ -233,7 +233,7 @@ class QDriversPanel(QWidget):
     def commit(self, driver_id: str, value: float, *, merge: bool = False) -> bool:
         """Write the lever's overrides for ``value`` into the current scenario (one undo
         step); returns whether anything changed."""
-        scenario = self.controller.current_scenario()
+        scenario = self.controller.scenario_row()
         driver = self.rows[driver_id].driver
         if scenario is None:
             self.controller.end_preview(driver_id)
@@ -255,7 +255,7 @@ class QDriversPanel(QWidget):
         return True
 
     def reset_every_driver(self) -> None:
-        scenario = self.controller.current_scenario()
+        scenario = self.controller.scenario_row()
         if scenario is None:
             return
         notes = {d.note for d in DRIVERS}
@@ -288,7 +288,7 @@ class QDriversPanel(QWidget):
 
     def sync(self) -> None:
         """Show the current scenario's lever values (after undo, another scenario, a load)."""
-        scenario = self.controller.current_scenario()
+        scenario = self.controller.scenario_row()
         enabled = scenario is not None
         for row in self.rows.values():
             if row.slider.isSliderDown():
