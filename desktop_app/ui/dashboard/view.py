@@ -1,8 +1,9 @@
 """The dashboard: pickers and Monte Carlo controls over a grid of six live plots.
 
-The plots are built after the window's first paint (importing pyqtgraph costs ~0.3 s that the
-first paint should not wait for). Every projection the controller publishes is fed to them with
-``setData``/``setOpts``; Monte Carlo results add the P10–P90 band and rank correlations.
+The plots are built after the window's first paint (importing pyqtgraph is slow enough that the
+first paint should not wait for it; ``benchmarks/gui.py`` times the cold start). Every
+projection the controller publishes is fed to them with ``setData``/``setOpts``; Monte Carlo
+results add the P10–P90 band and rank correlations.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ with their places, in ``ui.actions``) to a ``QFileTransfer``. Every import shows
 it would do before anything changes and lands as one undo step; every file error becomes a
 dialog naming the file and the reason, with the model untouched.
 
-The readers, dialogs and engine behind the commands (jsonschema alone is ~50 ms) are imported
-when a command first runs, not while the window starts.
+The readers, dialogs and engine behind the commands (jsonschema among them) are imported when
+a command first runs, not while the window starts.
 """
 
 from __future__ import annotations
