@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core import edits
+from desktop_app.core.engine.result import MonteCarloResult
 from desktop_app.core.model import Scenario
 from desktop_app.core.validation import Problem
 from desktop_app.ui import actions as A
@@ -356,6 +357,9 @@ class QAtlasMainWindow(QMainWindow):
         row = self.editors["scenario"].current_row()
         name = row.name if isinstance(row, Scenario) else self.dashboard.current_scenario()
         return name if name is not None and self.session.model.scenario(name) else None
+
+    def current_monte_carlo(self) -> MonteCarloResult | None:
+        return self.dashboard.monte_carlo.current()
 
     def opening(self) -> str | None:
         loading = self.documents.loading

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMenu, QWidget
 
+    from desktop_app.core.engine.result import MonteCarloResult
     from desktop_app.ui.actions import ActionSpec, MenuSpec
     from desktop_app.ui.session import QDocumentSession
 
@@ -65,4 +66,9 @@ class WindowApi(Protocol):
 
     def opening(self) -> str | None:
         """The name of the file being opened in the background, None when none is."""
+        ...
+
+    def current_monte_carlo(self) -> MonteCarloResult | None:
+        """The dashboard's Monte Carlo result if it was computed from what is shown now (an
+        export reuses it instead of sampling again)."""
         ...

@@ -161,7 +161,8 @@ class QFileTransfer(QObject):
             from desktop_app.ui.transfer.results_export import QResultsExporter
 
             self._results = QResultsExporter(self._window, self._session,
-                                             self.current_scenario, self._start_directory)
+                                             self.current_scenario, self._start_directory,
+                                             self._api.current_monte_carlo)
             self._results.sig_message.connect(self.sig_message)
         return self._results
 

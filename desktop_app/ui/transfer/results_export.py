@@ -87,11 +87,8 @@ def compute_runs(model: Model, job: ExportJob, progress: Progress,
     return runs
 
 
-def dashboard_monte_carlo(dashboard: Any, names: list[str]) -> dict[str, MonteCarloResult]:
-    """The current Monte Carlo result of the dashboard, by scenario, if it is one of ``names``
-    (a dashboard without Monte Carlo gives none)."""
-    current = getattr(getattr(dashboard, "monte_carlo", None), "current", None)
-    result = current() if callable(current) else None
+def reusable(result: MonteCarloResult | None, names: list[str]) -> dict[str, MonteCarloResult]:
+    """The dashboard's current Monte Carlo result, by scenario, if it is one of ``names``."""
     if isinstance(result, MonteCarloResult) and result.info.scenario in names:
         return {result.info.scenario: result}
     return {}
@@ -174,12 +171,14 @@ class QResultsExporter(QObject):
 
     def __init__(self, window: QWidget, session: QDocumentSession,
                  current_scenario: Callable[[], str | None],
-                 start_directory: Callable[[], str]) -> None:
+                 start_directory: Callable[[], str],
+                 current_monte_carlo: Callable[[], MonteCarloResult | None]) -> None:
         super().__init__(window)
         self._window = window
         self._session = session
         self._current_scenario = current_scenario
         self._start_directory = start_directory
+        self._current_monte_carlo = current_monte_carlo
         self.job = QJob(self, "atlas-export-results")
         self.job.sig_progress.connect(self._on_progress)
         self.job.sig_failed.connect(self._failed)
@@ -200,7 +199,7 @@ class QResultsExporter(QObject):
             return
         model = self._session.model
         names = [s.name for s in model.scenarios]
-        reuse = dashboard_monte_carlo(getattr(self._window, "dashboard", None), names)
+        reuse = reusable(self._current_monte_carlo(), names)
         dialog = QResultsExportDialog(model, self._current_scenario(), reuse, self._window)
         self.dialog = dialog
         dialog.finished.connect(lambda _result: self._closed(dialog))
