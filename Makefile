@@ -13,8 +13,8 @@ BOOTSTRAP := bash build_scripts/bootstrap.sh
 
 help:
 	@echo "make run          open the app on the built-in sample (headless demo if no display)"
-	@echo "make test         pytest (Qt offscreen) + ruff + lint-imports + dist-test: what CI runs"
-	@echo "make lint         ruff check + lint-imports (pyproject.toml [tool.importlinter])"
+	@echo "make test         pytest (Qt offscreen) + ruff + lint-imports + mypy + dist-test: what CI runs"
+	@echo "make lint         ruff check + lint-imports + mypy (pyproject.toml [tool.importlinter], [tool.mypy])"
 	@echo "make screenshots  render screenshots offscreen (build_scripts/screenshots.py)"
 	@echo "make bench        run every benchmarks/*.py"
 	@echo "make dist         standalone binary: dist/compute-atlas/ (onedir) + a .tar.gz of it"
@@ -39,11 +39,13 @@ test: bootstrap
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(MAKE) --no-print-directory dist-test
 
 lint: bootstrap
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 screenshots: bootstrap
 	QT_QPA_PLATFORM=offscreen $(PY) build_scripts/screenshots.py
@@ -65,7 +67,7 @@ dist-test: bootstrap
 	$(PY) build_scripts/smoke_test.py
 
 clean:
-	rm -rf build dist .pytest_cache .ruff_cache .hypothesis .grimp_cache .import_linter_cache *.egg-info
+	rm -rf build dist .pytest_cache .ruff_cache .mypy_cache .hypothesis .grimp_cache .import_linter_cache *.egg-info
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

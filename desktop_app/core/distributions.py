@@ -157,7 +157,7 @@ def standard_normal(rng: np.random.Generator, shape: tuple[int, ...],
     radius *= dtype(-2)
     np.sqrt(radius, out=radius)
     angle *= dtype(2 * math.pi)
-    z = np.empty(2 * half, dtype=dtype)
+    z: np.ndarray = np.empty(2 * half, dtype=dtype)
     np.cos(angle, out=z[:half])
     np.sin(angle, out=z[half:])
     z[:half] *= radius
@@ -300,7 +300,7 @@ def quantile(dist: Distribution, q: float) -> float:
     return float(inverse_cdf(dist, np.array([q]))[0])
 
 
-def _pert_quantile(q: np.ndarray | float, low: float, mode: float, high: float,
+def _pert_quantile(q: np.ndarray, low: float, mode: float, high: float,
                    lam: float = 4.0) -> np.ndarray:
     """Numerical inverse of the Beta CDF on a fine grid (no SciPy in the runtime)."""
     alpha = 1 + lam * (mode - low) / (high - low)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field  # "field" is a domain attribute here
 from typing import Any
 
-from desktop_app.core.model import Model, Phase, Scenario, new_uid
+from desktop_app.core.model import Model, Override, Phase, Scenario, Uncertainty, new_uid
 from desktop_app.core.selectors import SelectorError, parse_selector
 from desktop_app.core.validation import Problem, validate
 
@@ -244,7 +244,8 @@ def _rename_references(model: Model, kind: str, renamed: Any, old: str) -> list[
 def _rename_in_selectors(model: Model, kind: str, old: str, new: str) -> list[_Change]:
     changes: list[_Change] = []
     for scenario in model.scenarios:
-        for item in (*scenario.overrides, *scenario.uncertainties):
+        items: list[Override | Uncertainty] = [*scenario.overrides, *scenario.uncertainties]
+        for item in items:
             text = _renamed_selector(item.selector, kind, old, new)
             if text is not None:
                 changes.append(_Change("scenario", scenario.uid, item, "selector", item.selector))

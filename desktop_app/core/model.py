@@ -14,7 +14,7 @@ import itertools
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field  # "field" is a domain attribute here
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 _uids = itertools.count(1)
 
@@ -279,15 +279,16 @@ class Model:
     supply_lines: list[SupplyLine] = dataclass_field(default_factory=list)
     scenarios: list[Scenario] = dataclass_field(default_factory=list)
 
-    def collection(self, kind: str) -> list:
-        return {
+    def collection(self, kind: str) -> list[Any]:
+        tables: dict[str, list[Any]] = {
             "region": self.regions,
             "accelerator": self.accelerators,
             "site": self.sites,
             "phase": self.phases,
             "supply_line": self.supply_lines,
             "scenario": self.scenarios,
-        }[kind]
+        }
+        return tables[kind]
 
     def region(self, code: str) -> Region | None:
         return next((r for r in self.regions if r.code == code), None)

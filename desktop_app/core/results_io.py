@@ -147,7 +147,7 @@ def _write_xlsx(runs: list[ScenarioRun], rows: list[dict[str, Any]],
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
         raise ValueError("writing .xlsx needs openpyxl (pip install openpyxl)") from exc
     book = Workbook()
-    meta = book.active
+    meta = book.worksheets[0]  # a new workbook's one (and active) sheet
     meta.title = "run"
     meta.append(["scenario", "engine_version", "input_hash", "seed", "samples",
                  "chunk_samples", "bottleneck by period"])

@@ -25,6 +25,7 @@ illustrative Chinese sites (Ascend 910C) draw on the same TSMC/HBM lines as ever
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from desktop_app.core.model import (
@@ -319,8 +320,8 @@ HBM_TSV_WPM = {
 HBM_YIELD = {"SK hynix": 0.75, "Samsung": 0.55, "Micron": 0.65}
 
 
-def _per_year(per_month: dict[int, float], factor: dict[int, float] | float = 1.0) -> dict:
-    scale = factor if isinstance(factor, dict) else dict.fromkeys(YEARS, factor)
+def _per_year(per_month: Mapping[int, float], factor: Mapping[int, float] | float = 1.0) -> dict:
+    scale = factor if isinstance(factor, Mapping) else dict.fromkeys(YEARS, factor)
     return {y: round(per_month[y] * 12 * scale[y]) for y in YEARS}
 
 
@@ -394,6 +395,7 @@ def _sites_and_phases() -> tuple[list[Site], list[Phase]]:
                           accelerator=accel, pue=pue, utilisation=util,
                           completion_probability=prob, source=source))
         for i, (mw, year, quarter, note) in enumerate(steps, 1):
+            it_mw: float
             if note.startswith("IT"):
                 it_mw, how = mw, f"{note}; {mw:g} MW IT as published"
             else:
@@ -489,9 +491,12 @@ def build_sample_model() -> Model:
 
 def scenario_view(model: Model, scenario: str) -> Model:
     """A copy of ``model`` with the numeric overrides of ``scenario`` and its parents applied."""
-    chain, name = [], scenario
+    chain: list[Scenario] = []
+    name: str | None = scenario
     while name is not None:
         s = model.scenario(name)
+        if s is None:  # was an AttributeError on None; the sample's scenarios all exist
+            raise KeyError(f"no scenario {name!r}")
         chain.insert(0, s)
         name = s.parent
     view = copy.deepcopy(model)
@@ -552,7 +557,7 @@ def calibration_table(model: Model, scenario: str = "Baseline",
             SupplyKind.LOGIC: sum(w / accel[a].units_per_logic_wafer for a, w in mix.items()),
             SupplyKind.HBM: sum(w * accel[a].hbm_gb for a, w in mix.items()),
         }
-        row = {"year": year, "demand": demand, "backlog_in": backlog}
+        row: dict[str, Any] = {"year": year, "demand": demand, "backlog_in": backlog}
         for kind, per_unit in need.items():
             raw = sum(line.capacity_in(year) * line.ai_share * line.yield_fraction
                       for line in m.supply_lines if line.kind == kind)

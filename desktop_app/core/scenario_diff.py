@@ -77,7 +77,7 @@ def _compare(item: str, a: dict[str, str], b: dict[str, str]) -> list[Change]:
 
 def flatten(model: Model, scenario: Scenario) -> Scenario:
     """The scenario with its inherited overrides and uncertainties spelled out."""
-    chain = []
+    chain: list[Scenario] = []
     current: Scenario | None = scenario
     while current is not None and current not in chain and len(chain) < 100:
         chain.append(current)

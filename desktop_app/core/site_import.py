@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from desktop_app.core import fields as field_table
 from desktop_app.core.fields import CSV_FIELDS, Field
@@ -104,7 +106,18 @@ def read_csv_text(path: str | Path) -> str:
                               "from the spreadsheet as 'CSV UTF-8'") from exc
 
 
-def _reader(text: str) -> csv.reader:
+class _CsvReader(Protocol):
+    """What ``csv.reader`` returns (its class is private to ``_csv``)."""
+
+    @property
+    def line_num(self) -> int: ...
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
+
+
+def _reader(text: str) -> _CsvReader:
     """A reader in the file's dialect (comma, semicolon or tab, sniffed from its start)."""
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -139,7 +152,7 @@ def preview(model: Model, text: str, mapping: dict[str, str] | None = None) -> S
         raise SiteImportError(f"line {reader.line_num}: not readable as CSV ({exc})") from exc
 
 
-def _preview(model: Model, reader: csv.reader, mapping: dict[str, str] | None) -> SitePreview:
+def _preview(model: Model, reader: _CsvReader, mapping: dict[str, str] | None) -> SitePreview:
     try:
         headers = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -163,7 +176,7 @@ def _preview(model: Model, reader: csv.reader, mapping: dict[str, str] | None) -
     return result
 
 
-def _rows(model: Model, reader: csv.reader, headers: list[str], mapping: dict[str, str],
+def _rows(model: Model, reader: _CsvReader, headers: list[str], mapping: dict[str, str],
           result: SitePreview) -> None:
     sites: dict[str, Site] = {}
     counts: dict[str, int] = {}
@@ -175,7 +188,8 @@ def _rows(model: Model, reader: csv.reader, headers: list[str], mapping: dict[st
             result.problems.append(f"more than {MAX_ROWS:,} rows")
             return
         cells = dict(zip(headers, raw, strict=False))
-        values, problems = {}, []
+        values: dict[str, Any] = {}
+        problems: list[tuple[str, str]] = []
         for target, header in column_of.items():
             text = (cells.get(header) or "").strip()
             if not text:
@@ -204,7 +218,7 @@ def _rows(model: Model, reader: csv.reader, headers: list[str], mapping: dict[st
                 if f != "name" and getattr(site, f) != v:
                     row.problems.append((column_of[f], f"differs from this site's first row "
                                          f"({getattr(site, f)!r})"))
-        phase = {"site": site_name, "name": phase_name}
+        phase: dict[str, Any] = {"site": site_name, "name": phase_name}
         for target in PHASE_FIELDS:
             if target != "phase" and target in values and values[target] not in ("", None):
                 phase[FIELD_OF[target].name] = values[target]
@@ -223,15 +237,15 @@ def _check_against_model(model: Model, result: SitePreview) -> None:
     candidate = Model(model.settings, model.regions, model.accelerators,
                       [*model.sites, *result.sites], [*model.phases, *result.phases],
                       model.supply_lines, [])
-    line_of_site = {}
-    line_of_phase = {}
+    line_of_site: dict[str, RowPreview] = {}
+    line_of_phase: dict[str, RowPreview] = {}
     for row in result.rows:
         line_of_site.setdefault(row.site, row)
         line_of_phase[f"{row.site}/{row.phase}"] = row
     for problem in validate(candidate):
-        row = (line_of_site.get(problem.key) if problem.entity == "site"
+        hit = (line_of_site.get(problem.key) if problem.entity == "site"
                else line_of_phase.get(problem.key) if problem.entity == "phase" else None)
-        if row is not None:
+        if hit is not None:
             target = field_table.field(problem.entity, problem.field)
             wanted = target.csv if target is not None and target.csv else problem.field
             column = next((h for h, t in result.mapping.items() if t == wanted), None)
@@ -239,7 +253,7 @@ def _check_against_model(model: Model, result: SitePreview) -> None:
                 # A phase name the import generated ("Phase 2"): its key comes from the site
                 # name, the one column of the key the file has.
                 column = next((h for h, t in result.mapping.items() if t == "name"), None)
-            row.problems.append((column or problem.field, problem.message))
+            hit.problems.append((column or problem.field, problem.message))
 
 
 def apply(model: Model, result: SitePreview) -> None:

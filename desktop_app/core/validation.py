@@ -335,8 +335,9 @@ def _correlations(c: _Checker, s: Scenario) -> None:
     if _has_cycle(c.model, s):
         return
     chain = [s]
-    while chain[-1].parent is not None and c.model.scenario(chain[-1].parent) is not None:
-        chain.append(c.model.scenario(chain[-1].parent))
+    while chain[-1].parent is not None \
+            and (parent := c.model.scenario(chain[-1].parent)) is not None:
+        chain.append(parent)
     uncertainties, correlations = merged_uncertainties(chain[::-1])
     by_name = {u.name: u for u in uncertainties}
     own = {frozenset((corr.first, corr.second)) for corr in s.correlations}

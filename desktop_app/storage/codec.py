@@ -80,7 +80,7 @@ def rows_to_model(rows: dict[str, list[dict[str, Any]]]) -> Model:
         hints = typing.get_type_hints(entity_type)
         names = [n for n in row_columns(entity_type) if n != "position"]
         for row in sorted(rows.get(table, []), key=lambda r: r.get("position") or 0):
-            values = {}
+            values: dict[str, Any] = {}  # checked against the hints, field by field
             for n in names:
                 value = row.get(n)
                 hint = hints[n]

@@ -198,7 +198,7 @@ def _write_database(model: Model, temp: Path) -> None:
         rows = model_to_rows(model)
         conn.execute("BEGIN")
         for table, columns in all_tables().items():
-            db[table].create(columns)
+            db.table(table).create(columns)
             placeholders = ", ".join("?" * len(columns))
             names = ", ".join(f"[{c}]" for c in columns)
             conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({placeholders})",

@@ -25,7 +25,7 @@ DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "file-format.md"
 TITLES = {"region": "Regions", "accelerator": "Accelerators", "site": "Sites",
           "phase": "Phases", "supply_line": "Supply lines", "scenario": "Scenarios",
           "settings": "Settings"}
-TABLE_OF = {t.KIND: name for name, t in ROW_TABLES.items()}  # type: ignore[attr-defined]
+TABLE_OF = {t.KIND: name for name, t in ROW_TABLES.items()}
 TABLE_OF.update({"scenario": "scenarios", "settings": "settings"})
 
 

@@ -16,19 +16,20 @@ import sqlite_utils
 def _v1_to_v2(db: sqlite_utils.Database) -> None:
     """v2 added export-control levers to regions, logic-wafer yields to accelerators and a
     per-site accelerator density."""
-    regions = db["regions"]
+    # db.table(), not db[...]: the latter may also be a View, which has no add_column.
+    regions = db.table("regions")
     regions.add_column("supply_cap_units_per_year", float)  # NULL: uncapped
     regions.add_column("allocation_priority", int, not_null_default=0)
-    accelerators = db["accelerators"]
+    accelerators = db.table("accelerators")
     accelerators.add_column("units_per_logic_wafer", float, not_null_default=30.0)
-    db["sites"].add_column("accelerators_per_mw", float)  # NULL: from the accelerator's power
+    db.table("sites").add_column("accelerators_per_mw", float)  # NULL: from the accelerator's power
 
 
 def _v2_to_v3(db: sqlite_utils.Database) -> None:
     """v3 added the chip TDP to accelerators. Older files only know the all-in power, so the
     chip's share is estimated with Epoch's server-to-chip factor for H100-class servers
     (~1.82 all-in kW per kW of TDP); a strategist with the datasheet figure types it in."""
-    db["accelerators"].add_column("chip_tdp_kw", float)
+    db.table("accelerators").add_column("chip_tdp_kw", float)
     db.execute("UPDATE accelerators SET chip_tdp_kw = ROUND(power_kw / 1.82, 3) "
                "WHERE typeof(power_kw) IN ('real', 'integer')")
 

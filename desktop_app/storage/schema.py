@@ -17,7 +17,8 @@ APPLICATION_ID = 0x41544C53  # "ATLS"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Tables whose rows are one dataclass each, in write order.
-ROW_TABLES: dict[str, type] = {
+RowEntity = Region | Accelerator | Site | Phase | SupplyLine
+ROW_TABLES: dict[str, type[RowEntity]] = {
     "regions": Region,
     "accelerators": Accelerator,
     "sites": Site,

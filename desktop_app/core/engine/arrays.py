@@ -35,7 +35,8 @@ def window_years(settings: object) -> range:
     """The calendar years a projection of these settings covers; empty when the settings
     cannot be projected (text, or a window over ``MAX_SPAN_YEARS``) — validation says why."""
     base, horizon = getattr(settings, "base_year", None), getattr(settings, "horizon_year", None)
-    if all(isinstance(y, int) and not isinstance(y, bool) for y in (base, horizon)) \
+    if isinstance(base, int) and not isinstance(base, bool) \
+            and isinstance(horizon, int) and not isinstance(horizon, bool) \
             and 0 <= horizon - base <= MAX_SPAN_YEARS:
         return range(base, horizon + 1)
     return range(0)
@@ -98,7 +99,7 @@ class Table:
 class ModelArrays:
     periods: Periods
     tables: dict[str, Table]
-    settings: dict[str, float]
+    settings: dict[str, np.ndarray | float]  # arrays once a sampled setting is applied
     phase_site: np.ndarray  # site row of each phase (-1: missing)
     site_region: np.ndarray
     site_accelerator: np.ndarray

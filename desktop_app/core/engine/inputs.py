@@ -7,6 +7,7 @@ Phases are taken in region order when supply or caps constrain (regional sums be
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,7 +117,7 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
     acc = arrays.tables["accelerator"].fields
     site = arrays.tables["site"].fields
     phase = arrays.tables["phase"].fields
-    supply = _supply(arrays, dt).astype(dtype)
+    supply: np.ndarray = _supply(arrays, dt).astype(dtype)
     # inf × 0 (a multiplied "uncapped") is NaN: read it as uncapped again.
     cap_units = _caster(dtype)(np.nan_to_num(
         _per_sample(region["supply_cap_units_per_year"], 2), nan=np.inf, posinf=np.inf) * dt)
@@ -148,7 +149,7 @@ def derive(arrays: ModelArrays, dtype: type = np.float64) -> KernelInputs:
              + (by_order(phase["online_quarter"]) - 1) / 4)
     start = (_per_sample(start, 1).astype(dtype, copy=False)
              + _per_sample(by_order(phase["shift_years"]), 1).astype(dtype, copy=False))
-    first = (_per_sample(acc["first_year"], 1)[:, pa] - periods.base_year).astype(dtype)
+    first: np.ndarray = (_per_sample(acc["first_year"], 1)[:, pa] - periods.base_year).astype(dtype)
     start = np.maximum(start, first, out=start if start.shape == np.broadcast_shapes(
         start.shape, first.shape) else None)
     if periods.per_year != 1:
@@ -225,6 +226,7 @@ def _phase_indices(arrays: ModelArrays, dtype: type, by_region: bool = True) -> 
     They depend only on the compiled index arrays, which scenarios and samples share (never
     edit), so results are reused while those very arrays (identity) come back.
     """
+    ps: np.ndarray | None  # None below when phase i is on site i
     ps, sr, sa = arrays.phase_site, arrays.site_region, arrays.site_accelerator
     n_regions = len(arrays.tables["region"].keys)
     for key, result in reversed(_phase_index_cache):
@@ -239,7 +241,7 @@ def _phase_indices(arrays: ModelArrays, dtype: type, by_region: bool = True) -> 
         present = np.flatnonzero(np.bincount(pr, minlength=n_regions))
         starts = np.searchsorted(pr, present)
     pa = sa[ps]
-    membership = np.zeros((len(ps), n_regions), dtype=dtype)
+    membership: np.ndarray = np.zeros((len(ps), n_regions), dtype=dtype)
     membership[np.arange(len(ps)), pr] = 1.0
     if len(ps) == len(sr) and np.array_equal(ps, np.arange(len(ps))):
         ps = None  # phase i is on site i (one phase per site): nothing to gather
@@ -253,7 +255,7 @@ def _phase_indices(arrays: ModelArrays, dtype: type, by_region: bool = True) -> 
     return result
 
 
-def _caster(dtype: type):
+def _caster(dtype: type) -> Callable[[np.ndarray], np.ndarray]:
     def cast(a: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(a, dtype=dtype)
     return cast

@@ -7,6 +7,8 @@ aggregated into regions by one matrix product with a phase→region membership m
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from desktop_app.core.engine import unconstrained
@@ -46,7 +48,7 @@ def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     demand = np.broadcast_to(inp.demand_units, (samples, n_phases))
     online = np.broadcast_to(inp.online_period, (samples, n_phases))
 
-    delivered = np.zeros((t_count, samples, n_phases), dtype=dtype)
+    delivered: np.ndarray = np.zeros((t_count, samples, n_phases), dtype=dtype)
     backlog = np.zeros_like(delivered)
     requested = np.zeros_like(delivered)
     initial, retired = _initial_fleet(inp, demand, online, samples)
@@ -57,9 +59,9 @@ def run(inp: KernelInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     lives = [(life, np.flatnonzero(inp.life_periods == life))  # lives are ≥ 1: no sort needed
              for life in np.flatnonzero(np.bincount(inp.life_periods))]
 
-    waiting = np.zeros((samples, n_phases), dtype=dtype)
+    waiting: np.ndarray = np.zeros((samples, n_phases), dtype=dtype)
     for t in range(t_count):
-        request = np.where(online == t, demand, 0.0).astype(dtype, copy=False)
+        request: np.ndarray = np.where(online == t, demand, 0.0).astype(dtype, copy=False)
         request += waiting
         if inp.replace_retired:
             request += retired[t]
@@ -85,7 +87,7 @@ def _initial_fleet(inp: KernelInputs, demand: np.ndarray, online: np.ndarray,
     the fleet has been renewed every ``life`` periods, so its next renewal falls in
     ``0 .. life - 1``.
     """
-    retired = np.zeros((inp.n_periods, samples, demand.shape[1]), dtype=inp.dtype)
+    retired: np.ndarray = np.zeros((inp.n_periods, samples, demand.shape[1]), dtype=inp.dtype)
     before = online < 0
     life = inp.life_periods[None, :]
     if inp.replace_retired:
@@ -121,7 +123,10 @@ class _Allocator:
                                        inp.priority[inp.regions_present].tolist()], np.intp)
             self.tier_regions = [tier_of_region == i for i in range(len(tiers))]
             self.tier_of_region = tier_of_region
-            self.region_counts = np.diff(np.append(inp.region_starts, len(inp.region_of_phase)))
+            # cast: by_region checked region_starts is not None, through an attribute mypy
+            # does not follow.
+            starts = cast(np.ndarray, inp.region_starts)
+            self.region_counts = np.diff(np.append(starts, len(inp.region_of_phase)))
             self.tier_use = []
         else:
             self.tier_use = [np.ascontiguousarray(inp.use_per_unit[:, :, tier])
@@ -179,7 +184,9 @@ class _Allocator:
         inp = self.inp
         supply = inp.supply[0, :, t].copy()
         total = request.sum(axis=1)
-        per_region = np.add.reduceat(inp.use_per_unit[0] * request, inp.region_starts, axis=1)
+        # cast: only called when self.by_region, which checked region_starts is not None.
+        starts = cast(np.ndarray, inp.region_starts)
+        per_region = np.add.reduceat(inp.use_per_unit[0] * request, starts, axis=1)
         need_all = per_region.sum(axis=1)  # (K,)
         fractions = np.empty(len(self.tiers), dtype=supply.dtype)
         binding = NO_BOTTLENECK
@@ -203,7 +210,7 @@ class _Allocator:
 def _by_region(inp: KernelInputs, per_phase: np.ndarray) -> np.ndarray:
     """(N, P) → (N, R) sums by region: contiguous runs of region-sorted phases, else a product
     with the membership matrix."""
-    if inp.region_starts is None:
+    if inp.region_starts is None or inp.regions_present is None:  # set together
         return per_phase @ inp.membership
     sums = np.add.reduceat(per_phase, inp.region_starts, axis=1)
     n_regions = inp.membership.shape[1]
@@ -226,7 +233,7 @@ def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initia
     t_count = inp.n_periods
     dtype = inp.dtype
     index = {name: i for i, name in enumerate(QUANTITIES)}
-    q = np.empty((t_count, samples, len(QUANTITIES), inp.membership.shape[1]), dtype)
+    q: np.ndarray = np.empty((t_count, samples, len(QUANTITIES), inp.membership.shape[1]), dtype)
     computed: list[str] = []
 
     def put(name: str, per_phase: np.ndarray) -> None:
@@ -241,8 +248,9 @@ def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initia
         installed[t] += installed[t - 1]
     installed += initial.astype(dtype, copy=False)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mw_per_unit = np.where(inp.demand_units > 0, inp.expected_mw / inp.demand_units,
-                               0).astype(dtype, copy=False)
+        mw_per_unit: np.ndarray = np.where(inp.demand_units > 0,
+                                           inp.expected_mw / inp.demand_units,
+                                           0).astype(dtype, copy=False)
     put("accelerators_installed", installed)
     put("accelerators_delivered", delivered)
     put("backlog", backlog)
@@ -257,7 +265,7 @@ def _aggregate(inp: KernelInputs, demand: np.ndarray, online: np.ndarray, initia
     put("planned_mw", np.multiply(online[None] <= t_axis, inp.expected_mw[None], out=scratch))
     start = online - inp.lead_periods
     building = (t_axis >= start[None]) & (t_axis < online[None])
-    lead = inp.lead_periods.astype(dtype)
+    lead: np.ndarray = inp.lead_periods.astype(dtype)
     put("facility_capex_usd",
         np.multiply(building, (inp.facility_capex_usd / lead)[None], out=scratch))
     if inp.it_capex_with_facility:

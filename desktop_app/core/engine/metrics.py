@@ -169,7 +169,7 @@ def derive_metrics(quantities: Mapping[str, np.ndarray], electricity_usd_per_mwh
     if missing:
         raise ValueError(f"the kernel did not compute {', '.join(missing)}")
     n_regions, t_count = electricity_usd_per_mwh.shape[-2:]
-    out = np.empty((samples, len(metrics), t_count, n_regions), dtype=dtype)
+    out: np.ndarray = np.empty((samples, len(metrics), t_count, n_regions), dtype=dtype)
     d = Derivation(quantities, out, plan.index, np.moveaxis(electricity_usd_per_mwh, -1, 1),
                    np.moveaxis(carbon_kg_per_mwh, -1, 1))
     for i, name, quantity in plan.taken:

@@ -220,7 +220,7 @@ def run(inp: KernelInputs, samples: int) -> tuple[np.ndarray, np.ndarray, np.nda
         return inside
 
     def first_ends(weights: np.ndarray) -> np.ndarray:
-        if not any_before:
+        if not any_before or first_end is None:  # first_end is set whenever any_before
             return np.zeros(buckets.shape)
         at_end = buckets.index(np.where(before, first_end, span))
         return buckets.add(at_end, np.where(before, weights, 0.0))

@@ -335,9 +335,9 @@ def _limits(box: Box, whole: Box, factors: Factors) -> list[Limit]:
 def discover(result: SweepResult) -> Discovery | None:
     """Scenario discovery for the spec's threshold (None when the spec has none)."""
     crossed = result.crossed()
-    if crossed is None:
-        return None
     t = result.spec.threshold
+    if crossed is None or t is None:  # crossed() is None iff there is no threshold
+        return None
     text = t.text(result.spec.output(t.output).unit)
     return prim(factors_of(result), crossed, result.spec.discovery, text)
 

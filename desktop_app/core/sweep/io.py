@@ -66,7 +66,8 @@ def tidy_rows(result: SweepResult) -> list[dict[str, Any]]:
             for name in result.statistics:
                 row[name] = float(result.statistics[name][p, k])
             row["se"] = float(result.se[p, k])
-            if threshold is not None and o.name == threshold.output:
+            if threshold is not None and o.name == threshold.output \
+                    and result.exceedance is not None and crossed is not None:  # both iff threshold
                 row["exceedance"] = float(result.exceedance[p])
                 row["crossed"] = bool(crossed[p])
             rows.append(row)
@@ -186,7 +187,7 @@ def _write_xlsx(result: SweepResult, found: Answers, path: Path) -> None:
         raise ValueError("writing .xlsx needs openpyxl (pip install openpyxl)") from exc
     book = Workbook()
     taken = {"run", "feature scores", "discovery", "spec"}
-    meta = book.active
+    meta = book.worksheets[0]  # a new workbook's one (and active) sheet
     meta.title = "run"
     for key, value in run_metadata(result).items():
         meta.append([key, value])
@@ -202,7 +203,7 @@ def _write_xlsx(result: SweepResult, found: Answers, path: Path) -> None:
             cells = list(point_cells(result, p).values())
             values = [float(result.statistics[s][p, k]) for s in stats[:-1]]
             values.append(float(result.se[p, k]))
-            if extra:
+            if extra and result.exceedance is not None and crossed is not None:  # both iff t
                 values += [float(result.exceedance[p]), bool(crossed[p])]
             sheet.append([_clean(v) for v in (*cells, *values)])
     scores = book.create_sheet("feature scores")
@@ -230,8 +231,9 @@ def _write_xlsx(result: SweepResult, found: Answers, path: Path) -> None:
             sheet.append([lim.factor, lim.low, lim.high, ", ".join(lim.categories)])
         sheet.append([])
         sheet.append(["peeling step", "coverage", "density", "mass", "points", "chosen"])
-        for i, s in enumerate(d.trajectory):
-            sheet.append([i, s.coverage, s.density, s.mass, s.points, i == d.chosen_step])
+        for i, step in enumerate(d.trajectory):
+            sheet.append([i, step.coverage, step.density, step.mass, step.points,
+                          i == d.chosen_step])
     spec = book.create_sheet("spec")
     for line in json.dumps(to_document(result.spec), indent=2).splitlines():
         spec.append([line])

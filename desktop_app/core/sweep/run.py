@@ -325,8 +325,8 @@ class _Collector:
         for q, row in s.percentiles.items():
             self.statistics[percentile_name(q)][point] = row
         self.se[point] = s.standard_error
-        if self.exceedance is not None:
-            t = self.spec.threshold
+        t = self.spec.threshold
+        if self.exceedance is not None and t is not None:  # exceedance is kept iff a threshold
             self.exceedance[point] = t.crossed(values[:, self.threshold_output]).mean()
 
     @property
@@ -505,6 +505,7 @@ def open_client(workers: int | None = None, scheduler: str | None = None, *,
                 raise ClusterUnavailable(f"cannot reach the Dask scheduler at {scheduler} "
                                          f"({exc})") from exc
         else:
+            assert workers is not None  # exactly one of workers and scheduler, checked above
             if workers < 1:
                 raise ValueError("workers must be at least 1")
             with _sigint_ignored_in_children():
