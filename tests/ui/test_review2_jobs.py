@@ -174,3 +174,31 @@ def test_an_edit_while_validation_runs_in_a_worker(qtbot, window, monkeypatch):
     assert len(session.problems) == 0
     assert "problem" not in window.problem_label.text() or "No problems" in \
         window.problem_label.text()
+
+
+def test_a_projection_that_runs_out_of_memory_then_an_edit_that_works(qtbot, window,
+                                                                       monkeypatch):
+    from desktop_app.ui.dashboard import controller as ctl
+
+    dashboard = ready(qtbot, window)
+    monkeypatch.setattr(ctl, "INLINE_ROWS", 0)
+    real = ctl.ProjectionCache.run
+    calls = []
+
+    def flaky(self, request):
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("projection")
+        return real(self, request)
+
+    monkeypatch.setattr(ctl.ProjectionCache, "run", flaky)
+    use_samples(window, 1234)
+    dashboard.controller.wait()
+    qtbot.wait(20)
+    assert dashboard.controller.latest.error and "memory" in dashboard.banner.text()
+    use_samples(window, 1235)
+    dashboard.controller.wait()
+    qtbot.wait(20)
+    assert dashboard.controller.latest.error == "" or dashboard.controller.latest.error is None
+    assert dashboard.controller.latest.projection is not None
+    assert "memory" not in dashboard.banner.text()
