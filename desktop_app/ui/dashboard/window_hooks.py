@@ -1,8 +1,8 @@
 """Where the dashboard meets the main window: File ▸ Export Plot (one submenu per plot, one
 entry per format, registered into the action table by menu id), the Monte Carlo summary in the
 status bar, and the scenario manager's messages and diff requests (the window itself stops a
-Monte Carlo run once a close is confirmed). The window calls ``install_dashboard(dashboard, window)``; the dashboard itself
-knows nothing of windows."""
+Monte Carlo run once a close is confirmed). The window calls
+``install_dashboard(dashboard, window)``; the dashboard itself knows nothing of windows."""
 
 from __future__ import annotations
 
