@@ -202,3 +202,45 @@ def test_a_projection_that_runs_out_of_memory_then_an_edit_that_works(qtbot, win
     assert dashboard.controller.latest.error == "" or dashboard.controller.latest.error is None
     assert dashboard.controller.latest.projection is not None
     assert "memory" not in dashboard.banner.text()
+
+
+def test_new_document_mid_run_never_shows_the_old_models_band(qtbot, window, dialog_answers):
+    dashboard = ready(qtbot, window)
+    use_samples(window, 100_000)
+    mc = dashboard.monte_carlo
+    qtbot.mouseClick(dashboard.run_button, Qt.MouseButton.LeftButton)
+    old_model = window.session.model
+    dialog_answers.set("ask_save_changes", "discard")
+    window.documents.new_blank()
+    assert window.session.model is not old_model
+    qtbot.wait(800)
+    mc.wait()
+    qtbot.wait(50)
+    assert mc.current() is None or mc.result_key.model_id == id(window.session.model)
+    spend = dashboard.panels["spend-by-region"]
+    assert spend.band is None
+    assert not dashboard.cancel_button.isEnabled() or mc.running
+
+
+def test_undo_mid_run_restarts_on_the_undone_model(qtbot, window):
+    import numpy as np
+
+    from desktop_app.core.engine.montecarlo import run_monte_carlo
+
+    dashboard = ready(qtbot, window)
+    use_samples(window, 3000)
+    mc = dashboard.monte_carlo
+    acc = window.session.model.accelerators[0]
+    window.session.push(SetField("accelerator", acc.uid, "chip_tdp_kw", acc.chip_tdp_kw * 2),
+                        "Edit chip_tdp_kw")
+    qtbot.mouseClick(dashboard.run_button, Qt.MouseButton.LeftButton)
+    window.editors["accelerator"].view.setFocus()
+    window.undo_action.trigger()
+    with qtbot.waitSignal(mc.sig_finished, timeout=30000) as done:
+        pass
+    result = done.args[0]
+    assert mc.current() is result
+    expected = run_monte_carlo(window.session.model, "Baseline", 3000,
+                               window.session.model.settings.mc_seed)
+    assert np.allclose(result.sample_series("installed_chip_mw"),
+                       expected.sample_series("installed_chip_mw"))
