@@ -50,3 +50,25 @@ def test_every_shortcut_is_unique_and_every_action_reachable(window):
             assert text not in seen, (text, action_id, seen.get(text))
             seen[text] = action_id
     assert A.FILE_SAVE in window.actions
+
+
+def test_sweep_export_and_monte_carlo_on_a_blank_model_say_why(qtbot, window,
+                                                               dialog_answers):
+    from desktop_app.ui.sweep.dialog import FILE_SWEEP
+    from desktop_app.ui.transfer import file_transfer as T
+
+    window.documents.new_blank()
+    settle(qtbot, window)
+    window.action(FILE_SWEEP).trigger()
+    dialog = window.sweep.dialog
+    qtbot.waitExposed(dialog)
+    dialog.run_button.click()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
+    dialog.close()
+    window.actions[T.FILE_EXPORT_RESULTS].trigger()
+    results = window.file_transfer.results.dialog
+    if results is not None:
+        results.reject()
+    window.actions[T.FILE_EXPORT_SCENARIO].trigger() if hasattr(T, "FILE_EXPORT_SCENARIO") \
+        else None
+    assert window.isVisible()
