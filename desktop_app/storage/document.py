@@ -50,6 +50,7 @@ def read_model(path: str | os.PathLike[str]) -> Model:
             source.backup(working)
             source.close()
             source = working
+            _drop_triggers(source)  # a migration step's UPDATE must not run the file's SQL
             migrate(sqlite_utils.Database(source), version)
         return _read_rows(path, source)
     except sqlite3.DatabaseError as exc:
@@ -60,6 +61,14 @@ def read_model(path: str | os.PathLike[str]) -> Model:
                               f"({type(exc).__name__}: {exc})") from exc
     finally:
         source.close()
+
+
+def _drop_triggers(db: sqlite3.Connection) -> None:
+    """Compute Atlas never writes triggers; one in an old file (hostile, or another tool's)
+    would fire on a migration step's UPDATE and change what the in-memory copy reads."""
+    names = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+    for name in names:
+        db.execute(f'DROP TRIGGER IF EXISTS "{name.replace(chr(34), chr(34) * 2)}"')
 
 
 def _check_no_journal(path: Path) -> None:

@@ -30,7 +30,10 @@ def _v2_to_v3(db: sqlite_utils.Database) -> None:
     chip's share is estimated with Epoch's server-to-chip factor for H100-class servers
     (~1.82 all-in kW per kW of TDP); a strategist with the datasheet figure types it in."""
     db.table("accelerators").add_column("chip_tdp_kw", float)
-    db.execute("UPDATE accelerators SET chip_tdp_kw = ROUND(power_kw / 1.82, 3) "
+    # Rounded to the watt, unless that rounds a tiny but valid power to 0 kW, which v3 refuses.
+    db.execute("UPDATE accelerators SET chip_tdp_kw = CASE "
+               "WHEN ROUND(power_kw / 1.82, 3) > 0 THEN ROUND(power_kw / 1.82, 3) "
+               "ELSE power_kw / 1.82 END "
                "WHERE typeof(power_kw) IN ('real', 'integer')")
 
 

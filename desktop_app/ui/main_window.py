@@ -395,6 +395,9 @@ class QAtlasMainWindow(QMainWindow):
         if self.documents.loading is not None or not self.documents.confirm_discard():
             event.ignore()
             return
+        # Only now that the close is certain: a Close refused at the save prompt keeps them.
+        self.dashboard.monte_carlo.shutdown()
+        self.sweep.cancel_run()
         self.save_layout()
         self.autosaver.close()
         jobs.wait_all(2.0)  # no worker may call back into a closing window

@@ -214,6 +214,8 @@ def test_the_problem_checker_in_a_worker_drops_a_result_an_edit_raced(qtbot, mon
     real = problems.validate
 
     def slow_validate(model):
+        if model is not document.model:  # another test's checker still finishing: not ours
+            return real(model)
         calls.append(len(calls))
         if len(calls) == 1:
             assert gate.wait(5)

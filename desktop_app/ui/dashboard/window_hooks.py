@@ -1,20 +1,17 @@
 """Where the dashboard meets the main window: File ▸ Export Plot (one submenu per plot, one
 entry per format, registered into the action table by menu id), the Monte Carlo summary in the
-status bar, the scenario manager's messages and diff requests, and cancelling a run when the
-window closes. The window calls ``install_dashboard(dashboard, window)``; the dashboard itself
-knows nothing of windows."""
+status bar, and the scenario manager's messages and diff requests (the window itself stops a
+Monte Carlo run once a close is confirmed). The window calls
+``install_dashboard(dashboard, window)``; the dashboard itself knows nothing of windows."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from PySide6.QtCore import QEvent, QObject
+from typing import TYPE_CHECKING
 
 from desktop_app.ui import actions as A
 from desktop_app.ui.dashboard.panels import FORMATS, PANELS
 
 if TYPE_CHECKING:
-    from desktop_app.ui.dashboard.monte_carlo import QMonteCarloController
     from desktop_app.ui.dashboard.view import QDashboard
     from desktop_app.ui.window_api import WindowApi
 
@@ -34,7 +31,7 @@ def export_plot_specs() -> list[A.ActionSpec | A.MenuSpec]:
 
 def install_dashboard(dashboard: QDashboard, window: WindowApi) -> None:
     """Put File ▸ Export Plot in ``window``'s menu, the Monte Carlo summary in its status bar,
-    route the dashboard's messages and diff requests to it, and cancel runs when it closes."""
+    route the dashboard's messages and diff requests to it."""
     window.register(export_plot_specs())
     for key, _title, _row, _column in PANELS:
         for fmt in FORMATS:
@@ -50,18 +47,3 @@ def install_dashboard(dashboard: QDashboard, window: WindowApi) -> None:
         window.show_page(dashboard.diff_view)
 
     dashboard.scenario_manager.sig_diff_requested.connect(show_diff)
-    widget = window.widget()
-    widget.installEventFilter(_CancelOnClose(dashboard.monte_carlo, widget))
-
-
-class _CancelOnClose(QObject):
-    """Stops a Monte Carlo run before the window's close waits for workers."""
-
-    def __init__(self, monte_carlo: QMonteCarloController, parent: QObject) -> None:
-        super().__init__(parent)
-        self._monte_carlo = monte_carlo
-
-    def eventFilter(self, watched: Any, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close:
-            self._monte_carlo.shutdown()
-        return False

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -450,7 +450,6 @@ class QSweepCommand(QObject):
         super().__init__(window.widget())
         self._window = window
         self.dialog: QSweepDialog | None = None
-        window.widget().installEventFilter(self)
 
     def open(self) -> QSweepDialog:
         if self.dialog is None:
@@ -468,11 +467,10 @@ class QSweepCommand(QObject):
             self.dialog.deleteLater()
             self.dialog = None
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window.widget() and event.type() == QEvent.Type.Close \
-                and self.dialog is not None:
+    def cancel_run(self) -> None:
+        """The window is closing (the user has confirmed): stop the sweep in progress."""
+        if self.dialog is not None:
             self.dialog.cancel()
-        return super().eventFilter(watched, event)
 
 
 def install_sweep(window: WindowApi) -> QSweepCommand:
