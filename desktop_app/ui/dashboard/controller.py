@@ -164,6 +164,8 @@ class QDashboardController(QObject):
             lambda request, error: self._on_projected(request, Outcome(
                 request, error=describe(error))))
         self._tornado = QLatestJob(self, "atlas-tornado")
+        self._tornado_again = False  # asked for while one ran: once it ends, after a pause
+        self._tornado.job.sig_finished.connect(self._on_tornado_finished)
         self._tornado.sig_done.connect(self._on_tornado)
         self._tornado.sig_failed.connect(
             lambda request, error: self._on_tornado(request, TornadoOutcome(
@@ -327,7 +329,19 @@ class QDashboardController(QObject):
 
     # --- tornado ------------------------------------------------------------------------
     def _run_tornado(self) -> None:
+        if self._tornado.running:
+            # Not queued straight behind the running one: a tornado is a projection per
+            # uncertainty and quantile, and back-to-back runs would compete with a slider drag
+            # for the interpreter. Wait for the edits to pause again once it ends.
+            self._tornado_again = True
+            return
+        self._tornado_again = False
         self._tornado.submit(self._tornado_task)
+
+    def _on_tornado_finished(self) -> None:
+        if self._tornado_again:
+            self._tornado_again = False
+            self._tornado_timer.start()
 
     def _tornado_task(self) -> Task:
         self._serial += 1
