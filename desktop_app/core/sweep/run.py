@@ -428,10 +428,12 @@ def _run_on_dask(client: Client, context: SweepContext, collector: _Collector,
                 time.sleep(POLL_S)
                 continue
             for future, outcome in sorted(batch, key=lambda item: futures[item[0]]):
-                if future.status != "finished":  # outcome: (type, exception, traceback)
+                if _failed(outcome):
                     error = outcome[1] if isinstance(outcome, tuple) else outcome
                     raise SweepError(f"a sweep task failed ({future.status}): "
                                      f"{type(error).__name__}: {error}") from error
+                # A result in hand counts even if its worker has died since and the key now
+                # reads "lost" (checking ``future.status`` here raised on a valid result).
                 results, seconds, cpu_seconds = outcome
                 timing.compute_s += seconds
                 timing.cpu_s += cpu_seconds
@@ -486,6 +488,15 @@ def import_distributed() -> Any:
                                      f"{CLUSTER_HINT}") from exc
         raise ClusterUnavailable("running sweeps on Dask needs the cluster extra, which is not "
                                  f"installed: {CLUSTER_HINT}") from exc
+
+
+def _failed(outcome: object) -> bool:
+    """Whether ``as_completed(..., raise_errors=False)`` handed back a failure: an exception
+    (a cancelled task) or the ``(type, exception, traceback)`` of one that raised."""
+    if isinstance(outcome, BaseException):
+        return True
+    return (isinstance(outcome, tuple) and len(outcome) == 3 and isinstance(outcome[0], type)
+            and issubclass(outcome[0], BaseException))
 
 
 @contextlib.contextmanager
