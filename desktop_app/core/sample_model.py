@@ -122,10 +122,12 @@ ACCELERATORS = [
      "(Nvidia CEO via CNBC 2024, M)"),
     ("GB200", "Nvidia", 2025, 3_400_000 / 72, -0.08, 1.20, 132 / 72, 2.5, 192, 15, 15, 5.5,
      "Nvidia GB200 NVL72 2024 (180 PF BF16 dense/72 GPUs); derived: $3.4M rack / 72 ≈ $47.2k "
-     "all-in IT per GPU (Bernstein/Epoch 2025, M); 132 kW rack / 72 ≈ 1.83 kW per GPU"),
+     "all-in IT per GPU (Bernstein/Epoch 2025, M); 132 kW rack / 72 ≈ 1.83 kW per GPU; chip TDP "
+     "1.2 kW (Epoch ML hardware 2025, H)"),
     ("GB300", "Nvidia", 2025, 3_850_000 / 72, -0.05, 1.40, 140 / 72, 2.5, 288, 14, 15, 5.5,
      "Nvidia GB300 NVL72 2025 (BF16 as GB200, 288 GB HBM3e); derived: ~$3.7–4.0M rack / 72 ≈ "
-     "$53k (secondary 2025, L); ~140 kW rack / 72 ≈ 1.95 kW (est. from 120–132 kW GB200, L)"),
+     "$53k (secondary 2025, L); ~140 kW rack / 72 ≈ 1.95 kW (est. from 120–132 kW GB200, L); "
+     "chip TDP 1.4 kW (Epoch ML hardware 2025, H)"),
     ("Rubin", "Nvidia", 2026, 60_000, -0.05, 1.80, None, 4.0, 288, 12, 15, 5.5,
      "Nvidia GTC 2025: Vera Rubin H2-2026, 288 GB HBM4 (H); ~1.8 kW TDP, ~4 PF BF16 dense, $60k "
      "and 12 per CoWoS-L wafer are estimates (L)"),
@@ -146,7 +148,7 @@ ACCELERATORS = [
      "dies per package; price estimate (L)"),
     ("Ascend 910C", "Huawei", 2025, 28_000, -0.05, 0.85, 559 / 384, 0.78, 128, 15, 15, 5.0,
      "SemiAnalysis 2025: ~780 TF BF16, 128 GB; derived: CloudMatrix 384 ~559 kW / 384 chips ≈ "
-     "1.46 kW all-in; ~¥200k price (press 2025); all L"),
+     "1.46 kW all-in; ~¥200k price (press 2025); chip TDP ~0.85 kW (est.); all L"),
 ]
 
 # Sites: name, operator, region, status, accelerator, PUE, utilisation, completion probability,
